@@ -1,0 +1,48 @@
+//! The command line, declared with clap derive. Raw arguments become these typed structs before
+//! the engine sees them; `cmd/` turns them into engine options.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// A fast static site generator for CPD reflection blogs.
+#[derive(Debug, Parser)]
+#[command(name = "cpdblog", version, about, long_about = None)]
+pub struct Cli {
+    /// The site folder (the one holding site.yaml).
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    pub site: PathBuf,
+    /// Print only errors.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more detail (timings of each stage).
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (default: SITE/public).
+    Build(BuildArgs),
+}
+
+/// `cpdblog build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Include posts marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include posts dated in the future.
+    #[arg(long)]
+    pub future: bool,
+    /// Where to write the site (default: SITE/public).
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Override base_url from site.yaml (e.g. for a CI preview).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}

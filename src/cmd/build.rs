@@ -1,0 +1,54 @@
+//! `cpdblog build`: the whole pipeline, then a one-line summary or every error.
+
+use std::path::Path;
+
+use super::{EXIT_ERRORS, EXIT_OK, Verbosity, count, report};
+use crate::cli::BuildArgs;
+use crate::pipeline::{self, BuildOptions};
+
+/// Runs a build and returns the exit status.
+pub fn run(site: &Path, args: BuildArgs, verbosity: Verbosity) -> u8 {
+    let mut options = BuildOptions::new(site);
+    options.output = args.output;
+    options.drafts = args.drafts;
+    options.future = args.future;
+    options.base_url = args.base_url;
+    match pipeline::build(&options) {
+        Ok(built) => {
+            report(&built.warnings, verbosity);
+            if verbosity != Verbosity::Quiet {
+                let left_out = if built.left_out > 0 {
+                    format!(" ({} left out: drafts or future-dated)", built.left_out)
+                } else {
+                    String::new()
+                };
+                let warnings = if built.warnings.0.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {}", count(built.warnings.0.len(), "warning"))
+                };
+                eprintln!(
+                    "Built {}{left_out} into {}: {} in {} ms{warnings}",
+                    count(built.posts, "post"),
+                    built.output.display(),
+                    count(built.files, "file"),
+                    built.elapsed.as_millis()
+                );
+            }
+            EXIT_OK
+        }
+        Err(problems) => {
+            report(&problems, verbosity);
+            eprintln!(
+                "Build failed: {}{}; the previous output was left as it was.",
+                count(problems.error_count(), "error"),
+                if problems.warning_count() > 0 {
+                    format!(", {}", count(problems.warning_count(), "warning"))
+                } else {
+                    String::new()
+                }
+            );
+            EXIT_ERRORS
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! The subcommands: each turns its arguments into engine options, runs the engine and reports.
+//! No command contains pipeline logic of its own.
+
+mod build;
+
+use std::io::IsTerminal;
+
+use crate::cli::{Cli, Command};
+use crate::diagnostic::Diagnostics;
+
+/// Exit status: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: errors in content or configuration.
+pub const EXIT_ERRORS: u8 = 1;
+
+/// How chatty to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    /// Errors only.
+    Quiet,
+    /// Errors, warnings and a summary line.
+    Normal,
+    /// Also timings.
+    Verbose,
+}
+
+/// Runs the parsed command line and returns the exit status.
+pub fn run(cli: Cli) -> u8 {
+    let verbosity = if cli.quiet {
+        Verbosity::Quiet
+    } else if cli.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
+    match cli.command {
+        Command::Build(args) => build::run(&cli.site, args, verbosity),
+    }
+}
+
+/// Prints diagnostics to stderr, coloured when stderr is a terminal; warnings only when not quiet.
+pub fn report(diagnostics: &Diagnostics, verbosity: Verbosity) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for d in &diagnostics.0 {
+        if d.is_error() || verbosity != Verbosity::Quiet {
+            eprintln!("{}\n", d.render(color));
+        }
+    }
+}
+
+/// "1 error", "3 warnings".
+pub fn count(n: usize, what: &str) -> String {
+    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
+}

@@ -1,0 +1,287 @@
+//! `site.yaml`: the typed site configuration. Unknown keys are errors that name the closest
+//! known key; values are validated here once, so later stages can trust them. Command-line
+//! overrides (`--base-url`) are applied last, by [`SiteConfig::with_base_url`].
+//!
+//! This module reads one file and knows nothing of posts or templates.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::yaml;
+
+/// The name of the configuration file at the root of a site.
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// The parsed and validated `site.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// The blog's title, shown in every page header and feed.
+    pub title: String,
+    /// Where the site will be published; its path part prefixes every internal link.
+    pub base_url: String,
+    /// The writer's name, for feeds and the footer.
+    #[serde(default)]
+    pub author: Option<String>,
+    /// One line about the blog, for meta tags and feeds.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The `lang` of every page.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// `default`, or the name of a folder under the site's `themes/`.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// `cpd23` for the built-in 23 Things, or `none`.
+    #[serde(default = "default_programme")]
+    pub programme: String,
+    /// Extra or renamed Things, number to title.
+    #[serde(default)]
+    pub things: BTreeMap<u32, String>,
+    /// Extra networks, or extra aliases for built-in ones.
+    #[serde(default)]
+    pub networks: Vec<NetworkConfig>,
+    /// The comment-link stub shown on every post.
+    #[serde(default)]
+    pub comments: Option<CommentsConfig>,
+    /// Posts per home page.
+    #[serde(default = "default_paginate")]
+    pub paginate: usize,
+    /// A custom domain for GitHub Pages; writes `CNAME`.
+    #[serde(default)]
+    pub cname: Option<String>,
+}
+
+/// A network declared in `site.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkConfig {
+    /// Canonical name; if it names a built-in network, the entry extends it.
+    pub name: String,
+    /// The network's home page.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Other names posts may use for it.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// Where readers leave comments, since a static host has no comment server.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommentsConfig {
+    /// A URL with `{title}`, `{slug}`, `{url}` and `{path}` placeholders.
+    pub url: String,
+    /// The link text.
+    #[serde(default = "default_comment_label")]
+    pub label: String,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_programme() -> String {
+    "cpd23".into()
+}
+fn default_paginate() -> usize {
+    10
+}
+fn default_comment_label() -> String {
+    "Leave a comment".into()
+}
+
+/// The parts of `base_url`, split once so every link is built the same way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// `https://alex.github.io/cpd/`: always ends with `/`.
+    pub absolute: String,
+    /// `/cpd/`: starts and ends with `/`.
+    pub path: String,
+}
+
+impl BaseUrl {
+    /// Parses an absolute http(s) URL; the error says what is wrong.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        let rest = raw
+            .strip_prefix("https://")
+            .or_else(|| raw.strip_prefix("http://"))
+            .ok_or_else(|| format!("base_url `{raw}` must start with https:// or http://"))?;
+        if rest.contains(['?', '#']) || rest.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>') {
+            return Err(format!("base_url `{raw}` must be a plain URL without spaces, query or fragment"));
+        }
+        let (host, path) = match rest.find('/') {
+            Some(index) => (&rest[..index], &rest[index..]),
+            None => (rest, "/"),
+        };
+        if host.is_empty() {
+            return Err(format!("base_url `{raw}` has no host name"));
+        }
+        if path.split('/').any(|segment| segment == ".." || segment == ".") {
+            return Err(format!("base_url `{raw}` must not contain `.` or `..` segments"));
+        }
+        let mut path = path.to_string();
+        if !path.ends_with('/') {
+            path.push('/');
+        }
+        let scheme = if raw.starts_with("https://") { "https://" } else { "http://" };
+        Ok(Self { absolute: format!("{scheme}{host}{path}"), path })
+    }
+
+    /// The absolute URL of a site-relative path (`things/6/` → `https://…/cpd/things/6/`).
+    pub fn absolute(&self, relative: &str) -> String {
+        format!("{}{}", self.absolute, relative)
+    }
+
+    /// The path-absolute URL of a site-relative path (`things/6/` → `/cpd/things/6/`).
+    pub fn path(&self, relative: &str) -> String {
+        format!("{}{}", self.path, relative)
+    }
+}
+
+impl SiteConfig {
+    /// Reads and validates `site.yaml` in `site_dir`, reporting every problem found.
+    pub fn load(site_dir: &Path) -> Result<Self, Diagnostics> {
+        let path = site_dir.join(CONFIG_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Diagnostic::error(format!("no {CONFIG_FILE} in `{}`", site_dir.display()))
+                    .in_file(CONFIG_FILE)
+                    .with_hint("run cpdblog in a site folder, or pass --site DIR; `cpdblog init` creates one")
+                    .into());
+            }
+            Err(err) => {
+                return Err(Diagnostic::error(format!("cannot read {CONFIG_FILE}: {err}")).in_file(CONFIG_FILE).into());
+            }
+        };
+        Self::parse(&text)
+    }
+
+    /// Parses and validates the text of a `site.yaml`.
+    pub fn parse(text: &str) -> Result<Self, Diagnostics> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let config: SiteConfig = yaml::parse(text, 1).map_err(|e| {
+            let mut d = Diagnostic::error(e.message).at(CONFIG_FILE, e.line, e.column).with_source(text);
+            d.hint = e.hint;
+            Diagnostics::from(d)
+        })?;
+        config.validate(text)?;
+        Ok(config)
+    }
+
+    fn validate(&self, text: &str) -> Result<(), Diagnostics> {
+        let mut problems = Diagnostics::default();
+        let mut report = |key: &str, message: String, hint: &str| {
+            let (line, column) = yaml::key_position(text, key, 1).unwrap_or((1, 1));
+            let mut d = Diagnostic::error(message).at(CONFIG_FILE, line, column).with_source(text);
+            if !hint.is_empty() {
+                d = d.with_hint(hint);
+            }
+            problems.push(d);
+        };
+        if self.title.trim().is_empty() {
+            report(
+                "title",
+                "title must not be empty".into(),
+                "give your blog a name: title: \"Reflections on 23 Things\"",
+            );
+        }
+        if let Err(message) = BaseUrl::parse(&self.base_url) {
+            report("base_url", message, "for GitHub Pages: base_url: https://USER.github.io/REPO/");
+        }
+        if self.paginate == 0 {
+            report("paginate", "paginate must be at least 1".into(), "the number of posts on each home page, e.g. 10");
+        }
+        if !matches!(self.programme.as_str(), "cpd23" | "none") {
+            report("programme", format!("unknown programme `{}`", self.programme), "use `cpd23` or `none`");
+        }
+        if self.theme.is_empty() || self.theme.contains(['/', '\\']) || self.theme.starts_with('.') {
+            report("theme", format!("theme `{}` must be a plain folder name under themes/", self.theme), "");
+        }
+        if self.language.trim().is_empty() || self.language.contains(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        {
+            report("language", format!("language `{}` is not a language tag", self.language), "e.g. en, en-GB, cy");
+        }
+        if let Some(cname) = &self.cname {
+            let valid = !cname.is_empty() && cname.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+            if !valid {
+                report("cname", format!("cname `{cname}` is not a domain name"), "e.g. cname: blog.example.org");
+            }
+        }
+        for (number, title) in &self.things {
+            if *number == 0 || title.trim().is_empty() {
+                report(
+                    "things",
+                    format!("Thing {number} needs a number from 1 and a title"),
+                    "things: { 24: \"Bonus: Mastodon\" }",
+                );
+            }
+        }
+        if let Some(comments) = &self.comments {
+            let url = comments.url.trim();
+            if !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with("mailto:")) {
+                report("comments", format!("comments.url `{url}` must be an http(s) or mailto: URL"), "");
+            }
+        }
+        for network in &self.networks {
+            if network.name.trim().is_empty() {
+                report("networks", "a network needs a name".into(), "");
+            }
+            if let Some(url) = &network.url {
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    report("networks", format!("network URL `{url}` must start with https:// or http://"), "");
+                }
+            }
+        }
+        if problems.has_errors() { Err(problems) } else { Ok(()) }
+    }
+
+    /// The validated base URL, split into its absolute and path forms.
+    pub fn base(&self) -> BaseUrl {
+        BaseUrl::parse(&self.base_url).expect("validated when loaded")
+    }
+
+    /// Replaces `base_url` (from `--base-url`), validating the new value.
+    pub fn with_base_url(mut self, base_url: &str) -> Result<Self, Diagnostics> {
+        BaseUrl::parse(base_url)
+            .map_err(|m| Diagnostics::from(Diagnostic::error(m).with_hint("--base-url takes an absolute URL")))?;
+        self.base_url = base_url.to_string();
+        Ok(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_forms() {
+        let b = BaseUrl::parse("https://alex.github.io/cpd").unwrap();
+        assert_eq!(b.absolute, "https://alex.github.io/cpd/");
+        assert_eq!(b.path, "/cpd/");
+        assert_eq!(BaseUrl::parse("http://example.org").unwrap().path, "/");
+        assert!(BaseUrl::parse("alex.github.io").is_err());
+        assert!(BaseUrl::parse("https://x/a/../b").is_err());
+    }
+
+    #[test]
+    fn unknown_key_is_positioned_with_suggestion() {
+        let err = SiteConfig::parse("title: T\nbase_url: https://x.org/\npaginte: 5\n").unwrap_err();
+        let d = &err.0[0];
+        assert_eq!(d.to_string().lines().next().unwrap(), "site.yaml:3:1: error: unknown key `paginte`");
+        assert!(d.hint.as_ref().unwrap().starts_with("did you mean `paginate`?"));
+    }
+
+    #[test]
+    fn every_invalid_value_is_reported() {
+        let err = SiteConfig::parse("title: ''\nbase_url: nope\npaginate: 0\n").unwrap_err();
+        assert_eq!(err.error_count(), 3, "{err}");
+    }
+}

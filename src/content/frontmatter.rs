@@ -1,0 +1,164 @@
+//! Splitting a post file into frontmatter and body, and the raw frontmatter schema. Positions
+//! stay in file coordinates throughout: the YAML starts on line 2 of the file.
+
+use serde::Deserialize;
+
+use super::Text;
+
+/// A post file cut in two.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML between the delimiters.
+    pub yaml: &'a str,
+    /// 1-based file line on which the YAML starts.
+    pub yaml_line: usize,
+    /// The Markdown after the closing delimiter.
+    pub body: &'a str,
+    /// 1-based file line on which the body starts.
+    pub body_line: usize,
+}
+
+/// Why a file could not be split, with the 1-based line to point at.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SplitError {
+    /// Where to point.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: String,
+}
+
+/// Splits `---\nYAML\n---\nBODY`. Accepts a byte-order mark, CRLF line endings and `...` as
+/// the closing line (YAML's own document end marker).
+pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "---" {
+        return Err(SplitError {
+            line: 1,
+            message: "a post must start with frontmatter: a line `---`, then YAML, then `---`".into(),
+            hint: "begin the file with:\n---\ntitle: \"Thing 1: Blogging\"\ndate: 2011-06-20\n---".into(),
+        });
+    }
+    let yaml_start = first.len();
+    let mut offset = yaml_start;
+    for (index, line) in lines.enumerate() {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                yaml_line: 2,
+                body: &text[offset + line.len()..],
+                body_line: index + 3,
+            });
+        }
+        offset += line.len();
+    }
+    Err(SplitError {
+        line: 1,
+        message: "the frontmatter opened here is never closed".into(),
+        hint: "add a line `---` after the last frontmatter key, before the post's text".into(),
+    })
+}
+
+/// One value or a list of them (`thing: 6` or `thing: [6, 7]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    /// A single value.
+    One(T),
+    /// A list.
+    Many(Vec<T>),
+}
+
+impl<T> OneOrMany<T> {
+    /// The values as a list.
+    pub fn into_vec(self) -> Vec<T> {
+        match self {
+            Self::One(v) => vec![v],
+            Self::Many(v) => v,
+        }
+    }
+}
+
+/// The frontmatter as written. Unknown keys are errors naming the closest known key.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFrontmatter {
+    /// Required.
+    pub title: Option<Text>,
+    /// Required; checked after parsing so the error points at the value.
+    pub date: Option<Text>,
+    /// A Thing number or a list of them; checked after parsing, like `date`.
+    #[serde(default, alias = "things")]
+    pub thing: Option<OneOrMany<Text>>,
+    /// Network names or aliases.
+    #[serde(default)]
+    pub networks: Option<OneOrMany<Text>>,
+    /// Free tags.
+    #[serde(default)]
+    pub tags: Option<OneOrMany<Text>>,
+    /// Left out of builds unless `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+    /// Overrides the URL segment.
+    #[serde(default)]
+    pub slug: Option<Text>,
+    /// Overrides the summary taken from the first paragraph.
+    #[serde(default)]
+    pub summary: Option<Text>,
+    /// Old URLs of this post (written by import), kept for redirects and link fix-ups.
+    #[serde(default)]
+    pub aliases: Vec<Text>,
+    /// Archived comments.
+    #[serde(default)]
+    pub comments: Vec<RawComment>,
+}
+
+/// An archived comment as written in frontmatter.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawComment {
+    /// Who wrote it.
+    pub author: Text,
+    /// When.
+    #[serde(default)]
+    pub date: Option<Text>,
+    /// The author's web site.
+    #[serde(default)]
+    pub url: Option<Text>,
+    /// Markdown.
+    #[serde(default)]
+    pub body: Text,
+    /// Replies to it.
+    #[serde(default)]
+    pub replies: Vec<RawComment>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_with_positions() {
+        let s = split("---\ntitle: x\n---\nHello\n").unwrap();
+        assert_eq!(s.yaml, "title: x\n");
+        assert_eq!((s.yaml_line, s.body, s.body_line), (2, "Hello\n", 4));
+    }
+
+    #[test]
+    fn accepts_bom_and_crlf() {
+        let s = split("\u{feff}---\r\ntitle: x\r\n---\r\nHi").unwrap();
+        assert_eq!(s.yaml, "title: x\r\n");
+        assert_eq!(s.body, "Hi");
+    }
+
+    #[test]
+    fn reports_missing_and_unclosed() {
+        assert_eq!(split("title: x\n").unwrap_err().line, 1);
+        assert!(split("---\ntitle: x\n").unwrap_err().message.contains("never closed"));
+        assert!(split("").is_err());
+    }
+}

@@ -1,0 +1,417 @@
+//! The [`Post`] model and its construction from a file's text: frontmatter parsed and checked
+//! against the programme's Things and the networks registry, slug and summary derived.
+
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+use super::frontmatter::{self, RawComment, RawFrontmatter};
+use super::{PostDate, slugify};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::programme::{NetworkRegistry, Programme};
+use crate::yaml;
+
+/// What a post is checked against.
+#[derive(Debug, Clone, Copy)]
+pub struct PostContext<'a> {
+    /// The Things a post may name.
+    pub programme: &'a Programme,
+    /// The networks a post may name.
+    pub networks: &'a NetworkRegistry,
+}
+
+/// A network or tag as a post names it: the display name and its URL segment.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Term {
+    /// Canonical name for a known network; the first spelling seen for a tag.
+    pub name: String,
+    /// URL segment.
+    pub slug: String,
+}
+
+/// An archived comment, its body still Markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    /// Who wrote it.
+    pub author: String,
+    /// Their web site: only http(s) URLs are kept.
+    pub url: Option<String>,
+    /// When.
+    pub date: Option<PostDate>,
+    /// Markdown.
+    pub body: String,
+    /// Replies, in the order written.
+    pub replies: Vec<Comment>,
+}
+
+impl Comment {
+    /// This comment and all its replies.
+    pub fn count(&self) -> usize {
+        1 + self.replies.iter().map(Comment::count).sum::<usize>()
+    }
+}
+
+/// One reflection, validated and ready for the site model.
+#[derive(Debug, Clone)]
+pub struct Post {
+    /// The file, relative to the site (`posts/2011/x.md`).
+    pub source: PathBuf,
+    /// URL segment under `posts/`.
+    pub slug: String,
+    /// Title as written.
+    pub title: String,
+    /// Date as written.
+    pub date: PostDate,
+    /// Thing numbers, ascending, no repeats; empty for a general reflection.
+    pub things: Vec<u32>,
+    /// Networks, canonical, in the order first named.
+    pub networks: Vec<Term>,
+    /// Tags, in the order written.
+    pub tags: Vec<Term>,
+    /// Built only with `--drafts`.
+    pub draft: bool,
+    /// Plain text for lists and feeds.
+    pub summary: String,
+    /// The Markdown body.
+    pub body: String,
+    /// 1-based file line where the body starts.
+    pub body_line: usize,
+    /// Archived comments.
+    pub comments: Vec<Comment>,
+    /// Comments including replies.
+    pub comment_count: usize,
+    /// Words in the body, for reading time.
+    pub word_count: usize,
+    /// Old URLs of this post.
+    pub aliases: Vec<String>,
+}
+
+const DATE_HINT: &str = "write YYYY-MM-DD (2011-07-18) or an RFC 3339 date-time (2011-07-18T09:30:00+01:00)";
+
+/// Longest summary taken from a first paragraph, in characters.
+const SUMMARY_LIMIT: usize = 300;
+
+impl Post {
+    /// Builds a post from a file's text, reporting every problem in it with its position.
+    /// Warnings (such as an unknown network) come back in `Err` only alongside errors; use
+    /// [`Post::lint`] for warnings on a good post.
+    pub fn from_source(source: &Path, text: &str, context: &PostContext<'_>) -> Result<Self, Diagnostics> {
+        let split = frontmatter::split(text).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(e.message).at(source, e.line, 1).with_source(text).with_hint(e.hint))
+        })?;
+        let raw: RawFrontmatter = yaml::parse(split.yaml, split.yaml_line).map_err(|e| {
+            let mut d = Diagnostic::error(e.message).at(source, e.line, e.column).with_source(text);
+            d.hint = e.hint;
+            Diagnostics::from(d)
+        })?;
+        let mut problems = Diagnostics::default();
+        let mut error_at = |key: &str, message: String, hint: String| {
+            let (line, column) = yaml::key_position(split.yaml, key, split.yaml_line).unwrap_or((1, 1));
+            problems.push(Diagnostic::error(message).at(source, line, column).with_source(text).with_hint(hint));
+        };
+
+        let title = raw.title.map(|t| t.0.trim().to_string()).unwrap_or_default();
+        if title.is_empty() {
+            error_at(
+                "title",
+                "a post needs a non-empty `title`".into(),
+                "add a line such as: title: \"Thing 6: Online networks\"".into(),
+            );
+        }
+        let date = match raw.date.map(|d| PostDate::parse(&d.0)) {
+            Some(Ok(date)) => Some(date),
+            Some(Err(message)) => {
+                error_at("date", format!("invalid date: {message}"), DATE_HINT.into());
+                None
+            }
+            None => {
+                error_at("date", "a post needs a `date`".into(), "add a line such as: date: 2011-07-18".into());
+                None
+            }
+        };
+
+        let mut things = Vec::new();
+        for written in raw.thing.map(|t| t.into_vec()).unwrap_or_default() {
+            match written.0.trim().parse::<u32>() {
+                Ok(number) => things.push(number),
+                Err(_) => error_at(
+                    "thing",
+                    format!("thing `{}` is not a Thing number", written.0),
+                    format!(
+                        "write the Thing's number, e.g. `thing: 6`, or a list: `thing: [6, 7]` ({})",
+                        context.programme.range_text()
+                    ),
+                ),
+            }
+        }
+        things.sort_unstable();
+        things.dedup();
+        for &number in &things {
+            if context.programme.title(number).is_none() {
+                error_at(
+                    "thing",
+                    format!(
+                        "thing {number} is not a Thing of {} ({})",
+                        context.programme.id,
+                        context.programme.range_text()
+                    ),
+                    "use a number of the programme, or add it under `things:` in site.yaml".into(),
+                );
+            }
+        }
+
+        let mut networks: Vec<Term> = Vec::new();
+        for name in raw.networks.map(|n| n.into_vec()).unwrap_or_default() {
+            let name = name.0.trim();
+            let term = match context.networks.resolve(name) {
+                Some(network) => Term { name: network.name.clone(), slug: network.slug.clone() },
+                None => Term { name: name.to_string(), slug: slugify(name) },
+            };
+            if term.slug.is_empty() {
+                error_at(
+                    "networks",
+                    format!("network name `{name}` has no letters or digits to make a URL from"),
+                    "write the network's name".into(),
+                );
+            } else if !networks.iter().any(|n| n.slug == term.slug) {
+                networks.push(term);
+            }
+        }
+
+        let mut tags: Vec<Term> = Vec::new();
+        for name in raw.tags.map(|t| t.into_vec()).unwrap_or_default() {
+            let name = name.0.trim().to_string();
+            let slug = slugify(&name);
+            if slug.is_empty() {
+                error_at(
+                    "tags",
+                    format!("tag `{name}` has no letters or digits to make a URL from"),
+                    "write the tag as a word".into(),
+                );
+            } else if !tags.iter().any(|t| t.slug == slug) {
+                tags.push(Term { name, slug });
+            }
+        }
+
+        let slug = match raw.slug {
+            Some(written) => match check_slug(&written.0) {
+                Ok(slug) => slug,
+                Err(message) => {
+                    error_at(
+                        "slug",
+                        message,
+                        "a slug is one URL segment of letters, digits and dashes, e.g. slug: online-networks".into(),
+                    );
+                    String::new()
+                }
+            },
+            None => {
+                let slug = slug_from_file_name(source);
+                if slug.is_empty() {
+                    error_at(
+                        "title",
+                        "the file name gives an empty URL slug".into(),
+                        "rename the file, or set `slug:` in the frontmatter".into(),
+                    );
+                }
+                slug
+            }
+        };
+
+        let mut comments = Vec::with_capacity(raw.comments.len());
+        for raw_comment in raw.comments {
+            match convert_comment(raw_comment) {
+                Ok(comment) => comments.push(comment),
+                Err((value, message)) => {
+                    let (line, column) =
+                        yaml::value_position(split.yaml, &value, split.yaml_line).unwrap_or((split.yaml_line, 1));
+                    problems.push(
+                        Diagnostic::error(message).at(source, line, column).with_source(text).with_hint(DATE_HINT),
+                    );
+                }
+            }
+        }
+
+        if problems.has_errors() {
+            return Err(problems);
+        }
+
+        let summary = match raw.summary {
+            Some(summary) if !summary.0.trim().is_empty() => summary.0.trim().to_string(),
+            _ => first_paragraph_text(split.body),
+        };
+        Ok(Post {
+            source: source.to_path_buf(),
+            slug,
+            title,
+            date: date.expect("checked above"),
+            things,
+            networks,
+            tags,
+            draft: raw.draft,
+            summary,
+            word_count: split.body.split_whitespace().count(),
+            body: split.body.to_string(),
+            body_line: split.body_line,
+            comment_count: comments.iter().map(Comment::count).sum(),
+            comments,
+            aliases: raw.aliases.into_iter().map(|a| a.0).collect(),
+        })
+    }
+
+    /// Warnings for a post that loaded: networks the registry does not know.
+    pub fn lint(&self, context: &PostContext<'_>, text: &str) -> Vec<Diagnostic> {
+        let mut warnings = Vec::new();
+        let Ok(split) = frontmatter::split(text) else { return warnings };
+        for network in &self.networks {
+            if context.networks.resolve(&network.name).is_none() {
+                let (line, column) = yaml::key_position(split.yaml, "networks", split.yaml_line).unwrap_or((1, 1));
+                let mut d = Diagnostic::warning(format!("`{}` is not a known network", network.name))
+                    .at(&self.source, line, column)
+                    .with_source(text);
+                d.hint = Some(match crate::diagnostic::closest(&network.name, context.networks.names()) {
+                    Some(best) => format!("did you mean `{best}`? Or add it under `networks:` in site.yaml"),
+                    None => "add it under `networks:` in site.yaml to give it a home page and aliases".into(),
+                });
+                warnings.push(d);
+            }
+        }
+        warnings
+    }
+
+    /// Estimated minutes to read, at 200 words a minute, at least 1.
+    pub fn reading_minutes(&self) -> usize {
+        self.word_count.div_ceil(200).max(1)
+    }
+}
+
+/// A written slug must be one plain URL segment; it is normalised like every other slug.
+fn check_slug(written: &str) -> Result<String, String> {
+    let trimmed = written.trim();
+    if trimmed.contains(['/', '\\'])
+        || trimmed.split('.').all(str::is_empty)
+        || trimmed.contains("..")
+        || trimmed.contains('%')
+    {
+        return Err(format!("slug `{written}` is not a single URL segment"));
+    }
+    let slug = slugify(trimmed);
+    if slug.is_empty() { Err(format!("slug `{written}` has no letters or digits")) } else { Ok(slug) }
+}
+
+/// `2011-07-18-online-networks.md` → `online-networks`.
+fn slug_from_file_name(source: &Path) -> String {
+    let stem = source.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let bytes = stem.as_bytes();
+    let dated = bytes.len() > 11
+        && bytes[..4].iter().all(u8::is_ascii_digit)
+        && bytes[4] == b'-'
+        && bytes[5..7].iter().all(u8::is_ascii_digit)
+        && bytes[7] == b'-'
+        && bytes[8..10].iter().all(u8::is_ascii_digit)
+        && bytes[10] == b'-';
+    slugify(if dated { &stem[11..] } else { &stem })
+}
+
+/// Converts a comment and its replies; a bad date comes back as (the value, the message).
+fn convert_comment(raw: RawComment) -> Result<Comment, (String, String)> {
+    let url = raw.url.map(|u| u.0.trim().to_string()).filter(|u| {
+        let lower = u.to_ascii_lowercase();
+        lower.starts_with("https://") || lower.starts_with("http://")
+    });
+    let date = match raw.date {
+        Some(written) => {
+            Some(PostDate::parse(&written.0).map_err(|m| (written.0.clone(), format!("invalid comment date: {m}")))?)
+        }
+        None => None,
+    };
+    Ok(Comment {
+        author: raw.author.0.trim().to_string(),
+        url,
+        date,
+        body: raw.body.0,
+        replies: raw.replies.into_iter().map(convert_comment).collect::<Result<_, _>>()?,
+    })
+}
+
+/// The plain text of the body's first paragraph, cut at a word boundary.
+fn first_paragraph_text(body: &str) -> String {
+    let mut text = String::new();
+    let mut in_paragraph = false;
+    for event in Parser::new(body) {
+        match event {
+            Event::Start(Tag::Paragraph) => in_paragraph = true,
+            Event::End(TagEnd::Paragraph) if in_paragraph && !text.trim().is_empty() => break,
+            Event::End(TagEnd::Paragraph) => in_paragraph = false,
+            Event::Text(t) | Event::Code(t) if in_paragraph => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak if in_paragraph => text.push(' '),
+            _ => {}
+        }
+    }
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= SUMMARY_LIMIT {
+        return text;
+    }
+    let cut: String = text.chars().take(SUMMARY_LIMIT).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SiteConfig;
+
+    fn with_context<T>(f: impl FnOnce(&PostContext<'_>) -> T) -> T {
+        let config = SiteConfig::parse("title: T\nbase_url: https://x.org/\n").unwrap();
+        let programme = Programme::from_config(&config);
+        let networks = NetworkRegistry::from_config(&config).unwrap();
+        f(&PostContext { programme: &programme, networks: &networks })
+    }
+
+    fn load(name: &str, text: &str) -> Result<Post, Diagnostics> {
+        with_context(|c| Post::from_source(Path::new(name), text, c))
+    }
+
+    #[test]
+    fn full_post() {
+        let post = load(
+            "posts/2011-07-18-online-networks.md",
+            "---\ntitle: \"Thing 6: Online networks\"\ndate: 2011-07-18\nthing: [7, 6, 6]\nnetworks: [x, LINKEDIN, Friendster]\ntags: [Reflection, reflection, 2011]\ncomments:\n  - author: Helen\n    url: \"javascript:alert(1)\"\n    body: Hi\n    replies:\n      - {author: Alex, body: Thanks}\n---\nFirst *para*\ngoes on.\n\nSecond.\n",
+        )
+        .unwrap();
+        assert_eq!(post.slug, "online-networks");
+        assert_eq!(post.things, vec![6, 7]);
+        let networks: Vec<_> = post.networks.iter().map(|n| (n.name.as_str(), n.slug.as_str())).collect();
+        assert_eq!(networks, [("Twitter", "twitter"), ("LinkedIn", "linkedin"), ("Friendster", "friendster")]);
+        assert_eq!(post.tags.len(), 2);
+        assert_eq!(post.summary, "First para goes on.");
+        assert_eq!(post.comment_count, 2);
+        assert_eq!(post.comments[0].url, None);
+        assert_eq!(post.body_line, 14);
+    }
+
+    #[test]
+    fn every_error_is_positioned() {
+        let err = load("posts/x.md", "---\ntitle: ''\ndate: 2011-07-18\nthing: 31\nslug: ../etc\n---\n").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("posts/x.md:2:8: error: a post needs a non-empty `title`"), "{text}");
+        assert!(text.contains("posts/x.md:4:8: error: thing 31 is not a Thing of cpd23 (1-23)"), "{text}");
+        assert!(text.contains("posts/x.md:5:7: error: slug `../etc` is not a single URL segment"), "{text}");
+    }
+
+    #[test]
+    fn yaml_errors_point_into_the_file() {
+        let err = load("posts/x.md", "---\ntitle: x\ndate: 2011-13-45\n---\n").unwrap_err();
+        let first = err.0[0].to_string();
+        assert!(first.starts_with("posts/x.md:3:7: error: invalid date: `2011-13-45` has month 13"), "{first}");
+        let err = load("posts/x.md", "---\ntitle: x\ndate: 2011-07-18\nthing: six\n---\n").unwrap_err();
+        assert!(err.0[0].to_string().starts_with("posts/x.md:4:8: error: thing `six` is not a Thing number"), "{err}");
+        let err = load(
+            "posts/x.md",
+            "---\ntitle: x\ndate: 2011-07-18\ncomments:\n  - author: A\n    date: 2011-02-30\n---\n",
+        )
+        .unwrap_err();
+        assert!(err.0[0].to_string().starts_with("posts/x.md:6:11: error: invalid comment date"), "{err}");
+    }
+}

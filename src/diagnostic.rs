@@ -1,0 +1,240 @@
+//! One diagnostic type for everything a user can get wrong: a place (file, line, column), a
+//! message, an optional hint and the offending source line. Every stage of the pipeline reports
+//! through it, so `build`, `check` and `serve` print problems the same way.
+//!
+//! This module formats; it never decides what is an error.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How serious a diagnostic is: errors fail the run, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The run fails and nothing is written.
+    Error,
+    /// Worth fixing, but the site still builds.
+    Warning,
+}
+
+/// A problem found in the user's files, with the place it was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The file, relative to the site folder where possible (`posts/x.md`).
+    pub path: Option<PathBuf>,
+    /// 1-based line in `path`.
+    pub line: Option<usize>,
+    /// 1-based column in `line`.
+    pub column: Option<usize>,
+    /// What is wrong, in one sentence, lower case, no trailing full stop.
+    pub message: String,
+    /// How to fix it, when we can tell.
+    pub hint: Option<String>,
+    /// The source line the position points into, shown with a caret under the column.
+    pub snippet: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error with no place yet; add one with [`Diagnostic::at`] or [`Diagnostic::in_file`].
+    pub fn error(message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            path: None,
+            line: None,
+            column: None,
+            message: message.into(),
+            hint: None,
+            snippet: None,
+        }
+    }
+
+    /// A warning with no place yet.
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self { severity: Severity::Warning, ..Self::error(message) }
+    }
+
+    /// Names the file the problem is in, without a position.
+    pub fn in_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    /// Names the file and the 1-based line and column.
+    pub fn at(mut self, path: impl Into<PathBuf>, line: usize, column: usize) -> Self {
+        self.path = Some(path.into());
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+
+    /// Adds a hint that tells the user how to fix the problem.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Attaches the source line under `self.line`, taken from the whole file's text.
+    pub fn with_source(mut self, source: &str) -> Self {
+        if let Some(line) = self.line {
+            self.snippet = source.lines().nth(line.saturating_sub(1)).map(|l| l.trim_end_matches('\r').to_string());
+        }
+        self
+    }
+
+    /// True for errors, which fail the run.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The `path:line:col` prefix, as far as it is known.
+    pub fn location(&self) -> Option<String> {
+        let path = self.path.as_ref()?;
+        let mut place = display_path(path);
+        if let Some(line) = self.line {
+            place.push_str(&format!(":{line}"));
+            if let Some(column) = self.column {
+                place.push_str(&format!(":{column}"));
+            }
+        }
+        Some(place)
+    }
+
+    /// Renders the diagnostic as text, with ANSI colours when `color` is true.
+    pub fn render(&self, color: bool) -> String {
+        use anstyle::{AnsiColor, Style};
+        let paint = |style: Style, text: &str| {
+            if color { format!("{}{text}{}", style.render(), style.render_reset()) } else { text.to_string() }
+        };
+        let bold = Style::new().bold();
+        let (label, label_style) = match self.severity {
+            Severity::Error => ("error", AnsiColor::Red.on_default().bold()),
+            Severity::Warning => ("warning", AnsiColor::Yellow.on_default().bold()),
+        };
+        let mut out = String::new();
+        if let Some(place) = self.location() {
+            out.push_str(&paint(bold, &format!("{place}:")));
+            out.push(' ');
+        }
+        out.push_str(&paint(label_style, &format!("{label}:")));
+        out.push(' ');
+        out.push_str(&paint(bold, &self.message));
+        if let (Some(snippet), Some(line)) = (&self.snippet, self.line) {
+            let number = line.to_string();
+            let gutter = " ".repeat(number.len());
+            let blue = AnsiColor::Blue.on_default().bold();
+            out.push_str(&format!("\n{} {}", gutter, paint(blue, "|")));
+            out.push_str(&format!("\n{} {} {}", paint(blue, &number), paint(blue, "|"), snippet));
+            if let Some(column) = self.column {
+                let pad: String = snippet
+                    .chars()
+                    .take(column.saturating_sub(1))
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                out.push_str(&format!("\n{} {} {}{}", gutter, paint(blue, "|"), pad, paint(label_style, "^")));
+            }
+        }
+        if let Some(hint) = &self.hint {
+            out.push_str(&format!("\n  = {} {hint}", paint(bold, "help:")));
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+/// Shows a path with forward slashes, so messages read the same on every system.
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Every diagnostic of a run, sorted by place so output is stable; the error type of the engine.
+#[derive(Debug, Clone, Default, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.render(false))]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Adds one diagnostic.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.0.push(diagnostic);
+    }
+
+    /// Adds all of `other`.
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+
+    /// True when at least one diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    /// Number of errors.
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// Number of warnings.
+    pub fn warning_count(&self) -> usize {
+        self.0.len() - self.error_count()
+    }
+
+    /// Sorts by file, line and column, errors before warnings at the same place.
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| {
+            (&a.path, a.line, a.column, a.severity, &a.message)
+                .cmp(&(&b.path, b.line, b.column, b.severity, &b.message))
+        });
+        self.0.dedup();
+    }
+
+    /// All diagnostics as text, one block each, separated by blank lines.
+    pub fn render(&self, color: bool) -> String {
+        self.0.iter().map(|d| d.render(color)).collect::<Vec<_>>().join("\n\n")
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Self(vec![diagnostic])
+    }
+}
+
+/// The closest candidate to `word` by edit distance, if it is close enough to be a likely typo.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word_lower = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::normalized_damerau_levenshtein(&word_lower, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.5)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_place_snippet_caret_and_hint() {
+        let d = Diagnostic::error("invalid date `2011-13-45`")
+            .at("posts/x.md", 3, 7)
+            .with_source("---\ntitle: x\ndate: 2011-13-45\n---\n")
+            .with_hint("write YYYY-MM-DD");
+        assert_eq!(
+            d.to_string(),
+            "posts/x.md:3:7: error: invalid date `2011-13-45`\n  |\n3 | date: 2011-13-45\n  |       ^\n  = help: write YYYY-MM-DD"
+        );
+    }
+
+    #[test]
+    fn closest_finds_typos_only() {
+        assert_eq!(closest("titel", ["title", "date", "tags"]), Some("title"));
+        assert_eq!(closest("Linkdin", ["LinkedIn", "Twitter"]), Some("LinkedIn"));
+        assert_eq!(closest("zzzzzz", ["title", "date"]), None);
+    }
+}

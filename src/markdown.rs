@@ -1,0 +1,237 @@
+//! Markdown to HTML with pulldown-cmark: CommonMark plus tables, footnotes, strikethrough,
+//! task lists and smart punctuation; an `id` on every heading; fenced code highlighted by
+//! [`crate::highlight`]; root-relative links given the site's base path; `javascript:` and
+//! similar URLs neutralised. Comment bodies go through a stricter path that shows raw HTML as
+//! text.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
+
+use crate::content::slugify;
+
+/// Renders Markdown for one site (the base path is needed to fix root-relative links).
+#[derive(Debug, Clone)]
+pub struct Markdown {
+    base_path: String,
+}
+
+/// Whether raw HTML in the source is passed through (posts) or shown as text (comments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RawHtml {
+    Keep,
+    Escape,
+}
+
+impl Markdown {
+    /// A renderer for a site served under `base_path` (`/` or `/cpd/`).
+    pub fn new(base_path: &str) -> Self {
+        Self { base_path: base_path.trim_end_matches('/').to_string() }
+    }
+
+    /// A post body. Raw HTML is kept, as WordPress and Blogger posts are full of it.
+    pub fn render_post(&self, source: &str) -> String {
+        self.render(source, RawHtml::Keep)
+    }
+
+    /// An archived comment: raw HTML is shown as text, so a comment can never inject markup.
+    pub fn render_comment(&self, source: &str) -> String {
+        self.render(source, RawHtml::Escape)
+    }
+
+    fn render(&self, source: &str, raw_html: RawHtml) -> String {
+        let options = Options::ENABLE_TABLES
+            | Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_TASKLISTS
+            | Options::ENABLE_SMART_PUNCTUATION
+            | Options::ENABLE_HEADING_ATTRIBUTES;
+        let mut events: Vec<Event<'_>> = Vec::new();
+        let mut used_ids: HashSet<String> = HashSet::new();
+        let mut heading: Option<(usize, Option<CowStr<'_>>)> = None;
+        let mut code: Option<(String, String)> = None;
+        for event in Parser::new_ext(source, options) {
+            if let Some((language, text)) = &mut code {
+                match event {
+                    Event::Text(t) => text.push_str(&t),
+                    Event::End(TagEnd::CodeBlock) => {
+                        events.push(Event::Html(code_block(language, text).into()));
+                        code = None;
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            match event {
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let language = match kind {
+                        CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                        CodeBlockKind::Indented => String::new(),
+                    };
+                    code = Some((language, String::new()));
+                }
+                Event::Start(Tag::Heading { ref id, .. }) => {
+                    heading = Some((events.len(), id.clone()));
+                    events.push(event);
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some((start, written_id)) = heading.take() {
+                        let text: String = events[start..]
+                            .iter()
+                            .filter_map(|e| match e {
+                                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                                _ => None,
+                            })
+                            .collect();
+                        let id = unique_id(
+                            written_id.map(|i| i.to_string()).unwrap_or_else(|| slugify(&text)),
+                            &mut used_ids,
+                        );
+                        if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[start] {
+                            *slot = Some(id.into());
+                        }
+                    }
+                    events.push(event);
+                }
+                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                    let dest_url = self.fix_url(dest_url, false);
+                    events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                }
+                Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                    let dest_url = self.fix_url(dest_url, true);
+                    events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                }
+                Event::Html(h) | Event::InlineHtml(h) if raw_html == RawHtml::Escape => events.push(Event::Text(h)),
+                other => events.push(other),
+            }
+        }
+        let mut out = String::with_capacity(source.len() + source.len() / 2);
+        html::push_html(&mut out, events.into_iter());
+        out
+    }
+
+    /// Neutralises script URLs and gives root-relative links the site's base path.
+    fn fix_url<'a>(&self, url: CowStr<'a>, image: bool) -> CowStr<'a> {
+        if is_unsafe_url(&url, image) {
+            return CowStr::Borrowed("#");
+        }
+        if url.starts_with('/') && !url.starts_with("//") && !self.base_path.is_empty() {
+            let already = url
+                .strip_prefix(self.base_path.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']));
+            if !already {
+                return format!("{}{}", self.base_path, url).into();
+            }
+        }
+        url
+    }
+}
+
+/// True for `javascript:`, `vbscript:` and (except for raster images) `data:` URLs, however
+/// they are spelled (case, spaces, control characters).
+pub fn is_unsafe_url(url: &str, image: bool) -> bool {
+    let normalised: String =
+        url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).take(32).collect::<String>().to_ascii_lowercase();
+    if normalised.starts_with("javascript:") || normalised.starts_with("vbscript:") {
+        return true;
+    }
+    if normalised.starts_with("data:") {
+        let raster = ["data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp"];
+        return !(image && raster.iter().any(|p| normalised.starts_with(p)));
+    }
+    false
+}
+
+fn unique_id(base: String, used: &mut HashSet<String>) -> String {
+    let base = if base.is_empty() { "section".to_string() } else { base };
+    let mut candidate = base.clone();
+    let mut n = 1;
+    while !used.insert(candidate.clone()) {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    candidate
+}
+
+fn code_block(language: &str, code: &str) -> String {
+    let (pre_attributes, code_attributes) = if language.is_empty() {
+        (String::new(), String::new())
+    } else {
+        let mut escaped = String::new();
+        escape_into(language, &mut escaped, true);
+        (format!(" data-lang=\"{escaped}\""), format!(" class=\"language-{escaped}\""))
+    };
+    let highlighted = if language.is_empty() { None } else { crate::highlight::highlight(code, language) };
+    let inner = highlighted.unwrap_or_else(|| {
+        let mut out = String::with_capacity(code.len());
+        escape_into(code, &mut out, false);
+        out
+    });
+    format!("<pre class=\"code\"{pre_attributes}><code{code_attributes}>{inner}</code></pre>\n")
+}
+
+/// HTML-escapes `text` into `out`; quotes too when it goes into an attribute.
+fn escape_into(text: &str, out: &mut String, attribute: bool) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\'' if attribute => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let html = Markdown::new("/").render_post("## Next steps\n\n## Next steps\n\n### Custom {#mine}\n");
+        assert!(html.contains("<h2 id=\"next-steps\">Next steps</h2>"), "{html}");
+        assert!(html.contains("<h2 id=\"next-steps-1\">"), "{html}");
+        assert!(html.contains("<h3 id=\"mine\">"), "{html}");
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let html =
+            Markdown::new("/").render_post("| a |\n|---|\n| b |\n\n~~x~~ - [x] y[^1]\n\n- [x] done\n\n[^1]: note\n");
+        for needle in ["<table>", "<del>", "type=\"checkbox\"", "footnote-definition"] {
+            assert!(html.contains(needle), "{needle} missing in {html}");
+        }
+    }
+
+    #[test]
+    fn code_is_highlighted_and_escaped() {
+        let html = Markdown::new("/").render_post("```python\nprint('<b>')\n```\n\n```\n<plain>\n```\n");
+        assert!(html.contains("<pre class=\"code\" data-lang=\"python\"><code class=\"language-python\">"), "{html}");
+        assert!(html.contains("hl-"), "{html}");
+        assert!(html.contains("&lt;plain&gt;"), "{html}");
+        assert!(!html.contains("<b>"), "{html}");
+    }
+
+    #[test]
+    fn links_get_base_path_and_scripts_are_neutralised() {
+        let md = Markdown::new("/cpd/");
+        let html = md.render_post(
+            "[a](/things/6/) [b](/cpd/tags/) [c](JaVaScRiPt:alert(1)) [d](https://x.org/) ![e](data:text/html,x)",
+        );
+        assert!(html.contains("href=\"/cpd/things/6/\""), "{html}");
+        assert!(html.contains("href=\"/cpd/tags/\""), "{html}");
+        assert!(html.contains("href=\"https://x.org/\""), "{html}");
+        assert!(!html.to_lowercase().contains("javascript:"), "{html}");
+        assert!(!html.contains("data:text"), "{html}");
+    }
+
+    #[test]
+    fn comments_show_raw_html_as_text() {
+        let html = Markdown::new("/").render_comment("Hi <script>alert(1)</script> <b onmouseover=x>there</b>");
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(!html.contains("<b "), "{html}");
+    }
+}

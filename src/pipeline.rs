@@ -1,0 +1,269 @@
+//! The build pipeline, one way through: config → content → site model → render → output.
+//! `build` runs all of it; `check` and `serve` reuse [`load`] and [`write`] rather than copying
+//! them.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::content::{self, PostContext};
+use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+use crate::output::Staging;
+use crate::programme::{NetworkRegistry, Programme};
+use crate::render::{Renderer, Templates, templates::DEFAULT_THEME};
+use crate::site::{Selection, Site};
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site folder (holds site.yaml).
+    pub site_dir: PathBuf,
+    /// Output folder; default `SITE/public`.
+    pub output: Option<PathBuf>,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Include posts dated in the future.
+    pub future: bool,
+    /// Overrides site.yaml's base_url.
+    pub base_url: Option<String>,
+    /// The moment that separates past from future posts.
+    pub now: DateTime<Utc>,
+}
+
+impl BuildOptions {
+    /// Defaults for the site in `site_dir`.
+    pub fn new(site_dir: impl Into<PathBuf>) -> Self {
+        Self { site_dir: site_dir.into(), output: None, drafts: false, future: false, base_url: None, now: Utc::now() }
+    }
+
+    /// The output folder this build writes.
+    pub fn output_dir(&self) -> PathBuf {
+        self.output.clone().unwrap_or_else(|| self.site_dir.join("public"))
+    }
+}
+
+/// A loaded, checked site with its templates, ready to render.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The site model.
+    pub site: Site,
+    /// Parsed templates with the site's globals installed.
+    pub templates: Templates,
+    /// Warnings found while loading.
+    pub warnings: Diagnostics,
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Posts built.
+    pub posts: usize,
+    /// Posts left out (drafts, future posts).
+    pub left_out: usize,
+    /// Files written, static files included.
+    pub files: usize,
+    /// Where.
+    pub output: PathBuf,
+    /// How long the whole build took.
+    pub elapsed: Duration,
+    /// Warnings, for the user.
+    pub warnings: Diagnostics,
+}
+
+/// Loads config, posts and templates, reporting every error of every file at once.
+pub fn load(options: &BuildOptions) -> Result<Loaded, Diagnostics> {
+    let site_dir = &options.site_dir;
+    let mut config = SiteConfig::load(site_dir)?;
+    if let Some(base_url) = &options.base_url {
+        config = config.with_base_url(base_url)?;
+    }
+    let programme = Programme::from_config(&config);
+    let networks = NetworkRegistry::from_config(&config)?;
+    let mut problems = Diagnostics::default();
+
+    let (posts_and_problems, templates) = rayon::join(
+        || -> Result<_, Diagnostics> {
+            let files = content::find_posts(site_dir)?;
+            let context = PostContext { programme: &programme, networks: &networks };
+            let (posts, mut found) = content::load_posts(site_dir, &files, &context);
+            for post in &posts {
+                if let Ok(text) = std::fs::read_to_string(site_dir.join(&post.source)) {
+                    found.extend(post.lint(&context, &text));
+                }
+            }
+            Ok((posts, found))
+        },
+        || Templates::load(site_dir, &config.theme),
+    );
+    let posts = match posts_and_problems {
+        Ok((posts, found)) => {
+            problems.extend(found.0);
+            posts
+        }
+        Err(found) => {
+            problems.extend(found.0);
+            Vec::new()
+        }
+    };
+    let templates = templates.map_err(|found| problems.extend(found.0.clone())).ok();
+    if problems.has_errors() {
+        problems.sort();
+        return Err(problems);
+    }
+    let selection = Selection { drafts: options.drafts, future: options.future, now: options.now };
+    let site = Site::assemble(config, programme, networks, posts, selection).map_err(|mut e| {
+        e.extend(problems.0.clone());
+        e.sort();
+        e
+    })?;
+    let mut templates = templates.expect("no errors, so templates loaded");
+    templates.set_globals(Renderer::globals(&site));
+    problems.sort();
+    Ok(Loaded { site, templates, warnings: problems })
+}
+
+/// Renders every page and copies static files into `staging`, in parallel. Returns the number
+/// of files written, or every rendering error.
+pub fn write(loaded: &Loaded, site_dir: &Path, staging: &Staging) -> Result<usize, Diagnostics> {
+    let renderer = Renderer::new(&loaded.site, &loaded.templates);
+    let pages = renderer.pages();
+    let errors: Vec<Diagnostic> = pages
+        .par_iter()
+        .filter_map(|&page| {
+            let path = renderer.output_path(page);
+            let bytes = match renderer.render(page) {
+                Ok(bytes) => bytes,
+                Err(d) => return Some(d),
+            };
+            staging.write(&path, &bytes).err().map(|e| Diagnostic::error(format!("cannot write {path}: {e}")))
+        })
+        .collect();
+    let mut problems = Diagnostics(errors);
+    let statics = match copy_static(&loaded.site, site_dir, staging) {
+        Ok(n) => n,
+        Err(found) => {
+            problems.extend(found.0);
+            0
+        }
+    };
+    if problems.has_errors() {
+        problems.sort();
+        return Err(problems);
+    }
+    Ok(pages.len() + statics)
+}
+
+/// Builds the site: load, render into a staging folder, swap it in. On any error the previous
+/// output is left exactly as it was.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let started = Instant::now();
+    let loaded = load(options)?;
+    let staging = Staging::begin(&options.site_dir, &options.output_dir())?;
+    let files = write(&loaded, &options.site_dir, &staging)?;
+    let output = staging.output().to_path_buf();
+    staging.commit().map_err(|e| {
+        Diagnostics::from(Diagnostic::error(format!("cannot move the new site into {}: {e}", output.display())))
+    })?;
+    Ok(BuildReport {
+        posts: loaded.site.posts.len(),
+        left_out: loaded.site.left_out,
+        files: files + 1,
+        output,
+        elapsed: started.elapsed(),
+        warnings: loaded.warnings,
+    })
+}
+
+/// Writes the generated files that are not pages (`syntax.css`, `.nojekyll`, `CNAME`) and the
+/// static layers: default theme, site theme, site `static/`; a later file of the same path wins.
+fn copy_static(site: &Site, site_dir: &Path, staging: &Staging) -> Result<usize, Diagnostics> {
+    use std::collections::BTreeMap;
+    enum Source {
+        Bytes(Vec<u8>),
+        Embedded(&'static [u8]),
+        Disk(PathBuf),
+    }
+    let mut files: BTreeMap<String, Source> = BTreeMap::new();
+    files.insert("syntax.css".into(), Source::Bytes(crate::highlight::stylesheet().into_bytes()));
+    files.insert(".nojekyll".into(), Source::Bytes(Vec::new()));
+    if let Some(cname) = &site.config.cname {
+        files.insert("CNAME".into(), Source::Bytes(format!("{cname}\n").into_bytes()));
+    }
+    if let Some(dir) = DEFAULT_THEME.get_dir("static") {
+        add_embedded(dir, &mut |path, bytes| {
+            files.insert(path, Source::Embedded(bytes));
+        });
+    }
+    let mut problems = Diagnostics::default();
+    let mut layers = Vec::new();
+    if site.config.theme != "default" {
+        layers.push(Path::new("themes").join(&site.config.theme).join("static"));
+    }
+    layers.push(PathBuf::from("static"));
+    for layer in layers {
+        let folder = site_dir.join(&layer);
+        if !folder.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&folder).follow_links(false).sort_by_file_name() {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    problems.push(Diagnostic::error(format!("cannot read: {err}")).in_file(&layer));
+                    continue;
+                }
+            };
+            let relative_to_site = entry.path().strip_prefix(site_dir).unwrap_or(entry.path()).to_path_buf();
+            if entry.path_is_symlink() {
+                if !content::symlink_inside(site_dir, entry.path()).unwrap_or(false) {
+                    problems.push(
+                        Diagnostic::error("this symlink points outside the site, so it is not published")
+                            .in_file(relative_to_site)
+                            .with_hint("copy the file into the site instead of linking to it"),
+                    );
+                    continue;
+                }
+                if !entry.path().is_file() {
+                    continue;
+                }
+            } else if !entry.file_type().is_file() {
+                continue;
+            }
+            let path = display_path(entry.path().strip_prefix(&folder).unwrap_or(entry.path()));
+            files.insert(path, Source::Disk(entry.path().to_path_buf()));
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    let errors: Vec<Diagnostic> = files
+        .par_iter()
+        .filter_map(|(path, source)| {
+            let result = match source {
+                Source::Bytes(bytes) => staging.write(path, bytes),
+                Source::Embedded(bytes) => staging.write(path, bytes),
+                Source::Disk(from) => staging.confined(path).and_then(|to| {
+                    if let Some(parent) = to.parent() {
+                        std::fs::create_dir_all(parent)?;
+                    }
+                    std::fs::copy(from, to).map(|_| ())
+                }),
+            };
+            result.err().map(|e| Diagnostic::error(format!("cannot copy {path}: {e}")))
+        })
+        .collect();
+    if errors.is_empty() { Ok(files.len()) } else { Err(Diagnostics(errors)) }
+}
+
+fn add_embedded(dir: &'static include_dir::Dir<'static>, add: &mut dyn FnMut(String, &'static [u8])) {
+    for file in dir.files() {
+        let path = file.path().strip_prefix("static").unwrap_or(file.path());
+        add(display_path(path), file.contents());
+    }
+    for sub in dir.dirs() {
+        add_embedded(sub, add);
+    }
+}

@@ -1,0 +1,258 @@
+//! What a CPD blog writes about: the programme's numbered Things (cpd23 built in) and the
+//! registry of professional networks, with canonical names, fixed slugs, home pages and
+//! aliases. Both start from built-in data and are extended by `site.yaml`.
+//!
+//! This module resolves names; it does not read posts.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::SiteConfig;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+
+/// The 23 Things of cpd23's 2011 run, in order.
+pub const CPD23_THINGS: [&str; 23] = [
+    "Blogging",
+    "Explore other blogs",
+    "Consider your personal brand",
+    "Current awareness: RSS, Twitter and Pushnote",
+    "Reflective practice",
+    "Online networks",
+    "Face-to-face networks and professional organisations",
+    "Google Calendar",
+    "Evernote",
+    "Graduate traineeships, Masters degrees, Chartership and accreditation",
+    "Mentoring",
+    "Putting the social into social media",
+    "Google Docs, wikis and Dropbox",
+    "Zotero, Mendeley and CiteULike",
+    "Attending, presenting at and organising events",
+    "Advocacy, speaking up for the profession and getting published",
+    "Prezi and Slideshare",
+    "Screencasts and podcasts",
+    "Integrating the Things",
+    "Library Routes",
+    "Promoting yourself in job applications and at interview",
+    "Volunteering to get experience",
+    "Reflection and what next",
+];
+
+/// The numbered Things a site's posts may reflect on.
+#[derive(Debug, Clone)]
+pub struct Programme {
+    /// The programme's id as written in site.yaml (`cpd23`), for messages.
+    pub id: String,
+    /// The programme's display name, if it has one.
+    pub name: Option<String>,
+    things: BTreeMap<u32, String>,
+}
+
+impl Programme {
+    /// The built-in programme named in the config, extended or renamed by its `things`.
+    pub fn from_config(config: &SiteConfig) -> Self {
+        let (name, mut things) = match config.programme.as_str() {
+            "cpd23" => (
+                Some("23 Things for Professional Development".to_string()),
+                CPD23_THINGS.iter().enumerate().map(|(i, t)| (i as u32 + 1, t.to_string())).collect(),
+            ),
+            _ => (None, BTreeMap::new()),
+        };
+        for (number, title) in &config.things {
+            things.insert(*number, title.trim().to_string());
+        }
+        Self { id: config.programme.clone(), name, things }
+    }
+
+    /// The title of Thing `number`, if the programme has it.
+    pub fn title(&self, number: u32) -> Option<&str> {
+        self.things.get(&number).map(String::as_str)
+    }
+
+    /// Every Thing, in number order.
+    pub fn things(&self) -> impl Iterator<Item = (u32, &str)> {
+        self.things.iter().map(|(n, t)| (*n, t.as_str()))
+    }
+
+    /// How many Things there are.
+    pub fn len(&self) -> usize {
+        self.things.len()
+    }
+
+    /// True for a programme with no Things (`programme: none` and no `things`).
+    pub fn is_empty(&self) -> bool {
+        self.things.is_empty()
+    }
+
+    /// The valid numbers, for error messages: `1-23`, `1-24` or `1-23, 30`.
+    pub fn range_text(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        let mut numbers = self.things.keys().copied().peekable();
+        while let Some(start) = numbers.next() {
+            let mut end = start;
+            while numbers.peek() == Some(&(end + 1)) {
+                end = numbers.next().unwrap_or(end);
+            }
+            parts.push(if start == end { start.to_string() } else { format!("{start}-{end}") });
+        }
+        if parts.is_empty() { "none defined".into() } else { parts.join(", ") }
+    }
+
+    /// "Thing 6: Online networks".
+    pub fn label(&self, number: u32) -> String {
+        match self.title(number) {
+            Some(title) => format!("Thing {number}: {title}"),
+            None => format!("Thing {number}"),
+        }
+    }
+}
+
+/// A professional network posts can name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Network {
+    /// The name shown on pages, whatever alias a post used.
+    pub name: String,
+    /// Its fixed URL segment under `networks/`.
+    pub slug: String,
+    /// Its home page, for the network's page.
+    pub homepage: Option<String>,
+    /// Other names it is known by.
+    pub aliases: Vec<String>,
+}
+
+/// Built-in networks: (name, slug, homepage, aliases).
+const BUILT_IN_NETWORKS: &[(&str, &str, &str, &[&str])] = &[
+    ("Twitter", "twitter", "https://twitter.com/", &["X", "X (Twitter)", "Twitter/X", "X.com"]),
+    ("LinkedIn", "linkedin", "https://www.linkedin.com/", &[]),
+    ("Facebook", "facebook", "https://www.facebook.com/", &[]),
+    ("LISNPN", "lisnpn", "https://www.lisnpn.spruz.com/", &["LIS New Professionals Network", "LIS NPN"]),
+    ("CILIP Communities", "cilip-communities", "https://www.cilip.org.uk/", &["CILIP Community"]),
+    ("Google+", "google-plus", "", &["Google Plus", "G+", "Google+ (Google Plus)"]),
+    ("MySpace", "myspace", "https://myspace.com/", &["My Space"]),
+    ("Mastodon", "mastodon", "https://joinmastodon.org/", &["the fediverse", "Fediverse"]),
+    ("Bluesky", "bluesky", "https://bsky.app/", &["Bluesky Social", "bsky"]),
+    ("Instagram", "instagram", "https://www.instagram.com/", &[]),
+    ("YouTube", "youtube", "https://www.youtube.com/", &["You Tube"]),
+    ("Slack", "slack", "https://slack.com/", &[]),
+    ("LATNetwork", "latnetwork", "", &["LAT Network"]),
+];
+
+/// Networks by canonical name and alias, matched case-insensitively.
+#[derive(Debug, Clone)]
+pub struct NetworkRegistry {
+    networks: Vec<Network>,
+    by_name: HashMap<String, usize>,
+}
+
+impl NetworkRegistry {
+    /// The built-in networks extended by `site.yaml`'s `networks`. Two networks claiming the
+    /// same name or alias is an error, since a post's mention would be ambiguous.
+    pub fn from_config(config: &SiteConfig) -> Result<Self, Diagnostics> {
+        let mut registry = Self { networks: Vec::new(), by_name: HashMap::new() };
+        let mut problems = Diagnostics::default();
+        for (name, slug, homepage, aliases) in BUILT_IN_NETWORKS {
+            let homepage = (!homepage.is_empty()).then(|| homepage.to_string());
+            registry.networks.push(Network {
+                name: name.to_string(),
+                slug: slug.to_string(),
+                homepage,
+                aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            });
+        }
+        for entry in &config.networks {
+            let name = entry.name.trim();
+            let existing = registry.networks.iter().position(|n| n.name.eq_ignore_ascii_case(name));
+            let index = existing.unwrap_or_else(|| {
+                registry.networks.push(Network {
+                    name: name.to_string(),
+                    slug: crate::content::slugify(name),
+                    homepage: None,
+                    aliases: Vec::new(),
+                });
+                registry.networks.len() - 1
+            });
+            let network = &mut registry.networks[index];
+            if entry.url.is_some() {
+                network.homepage.clone_from(&entry.url);
+            }
+            network.aliases.extend(entry.aliases.iter().map(|a| a.trim().to_string()));
+        }
+        for (index, network) in registry.networks.iter().enumerate() {
+            for name in std::iter::once(&network.name).chain(&network.aliases) {
+                let key = name.to_lowercase();
+                if let Some(&other) = registry.by_name.get(&key) {
+                    if other != index {
+                        problems.push(
+                            Diagnostic::error(format!(
+                                "`{name}` names two networks: {} and {}",
+                                registry.networks[other].name, network.name
+                            ))
+                            .in_file(crate::config::CONFIG_FILE)
+                            .with_hint("remove the alias from one of them"),
+                        );
+                    }
+                    continue;
+                }
+                registry.by_name.insert(key, index);
+            }
+        }
+        if problems.has_errors() { Err(problems) } else { Ok(registry) }
+    }
+
+    /// The network a post's name refers to, by canonical name or alias, in any case.
+    pub fn resolve(&self, name: &str) -> Option<&Network> {
+        self.by_name.get(&name.trim().to_lowercase()).map(|&i| &self.networks[i])
+    }
+
+    /// The network with this slug.
+    pub fn by_slug(&self, slug: &str) -> Option<&Network> {
+        self.networks.iter().find(|n| n.slug == slug)
+    }
+
+    /// Every known network.
+    pub fn iter(&self) -> impl Iterator<Item = &Network> {
+        self.networks.iter()
+    }
+
+    /// Every canonical name and alias, for "did you mean" suggestions.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.networks.iter().flat_map(|n| std::iter::once(n.name.as_str()).chain(n.aliases.iter().map(String::as_str)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(extra: &str) -> SiteConfig {
+        SiteConfig::parse(&format!("title: T\nbase_url: https://x.org/\n{extra}")).unwrap()
+    }
+
+    #[test]
+    fn cpd23_has_23_things_and_config_extends_it() {
+        let p = Programme::from_config(&config("things:\n  24: \"Bonus: Mastodon\"\n  6: Networks online\n"));
+        assert_eq!(p.len(), 24);
+        assert_eq!(p.label(6), "Thing 6: Networks online");
+        assert_eq!(p.label(23), "Thing 23: Reflection and what next");
+        assert_eq!(p.range_text(), "1-24");
+        assert_eq!(Programme::from_config(&config("programme: none\n")).range_text(), "none defined");
+    }
+
+    #[test]
+    fn networks_resolve_by_alias_in_any_case() {
+        let r = NetworkRegistry::from_config(&config(
+            "networks:\n  - name: linkedin\n    aliases: [Linked In]\n  - name: UKeiG\n    url: https://ukeig.example.org/\n",
+        ))
+        .unwrap();
+        assert_eq!(r.resolve("x").unwrap().name, "Twitter");
+        assert_eq!(r.resolve("LINKED IN").unwrap().slug, "linkedin");
+        assert_eq!(r.resolve("google plus").unwrap().slug, "google-plus");
+        assert_eq!(r.resolve("ukeig").unwrap().slug, "ukeig");
+        assert!(r.resolve("Friendster").is_none());
+    }
+
+    #[test]
+    fn ambiguous_alias_is_an_error() {
+        let err =
+            NetworkRegistry::from_config(&config("networks:\n  - name: Threads\n    aliases: [X]\n")).unwrap_err();
+        assert!(err.to_string().contains("`X` names two networks: Twitter and Threads"), "{err}");
+    }
+}

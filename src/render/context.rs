@@ -1,0 +1,322 @@
+//! The values templates see, as documented in docs/theming.md. Built from the site model;
+//! every URL is made here, so templates never assemble paths themselves.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+
+use crate::content::{Comment, Post, Term};
+use crate::markdown::Markdown;
+use crate::site::Site;
+
+/// `site` in every template.
+#[derive(Debug, Serialize)]
+pub struct SiteContext<'a> {
+    /// Blog title.
+    pub title: &'a str,
+    /// One line about the blog.
+    pub description: Option<&'a str>,
+    /// The writer.
+    pub author: Option<&'a str>,
+    /// `lang` of every page.
+    pub language: &'a str,
+    /// Absolute, ending in `/`.
+    pub base_url: &'a str,
+    /// Path part of base_url, starting and ending with `/`.
+    pub base_path: &'a str,
+    /// The programme's display name.
+    pub programme: Option<&'a str>,
+    /// The site feed.
+    pub feed_url: String,
+    /// The theme's stylesheet.
+    pub stylesheet_url: String,
+    /// The generated highlighting stylesheet.
+    pub syntax_stylesheet_url: String,
+    /// `cpdblog VERSION`.
+    pub generator: String,
+}
+
+impl<'a> SiteContext<'a> {
+    /// The site-wide values.
+    pub fn new(site: &'a Site) -> Self {
+        let config = &site.config;
+        Self {
+            title: &config.title,
+            description: config.description.as_deref(),
+            author: config.author.as_deref(),
+            language: &config.language,
+            base_url: &site.base.absolute,
+            base_path: &site.base.path,
+            programme: site.programme.name.as_deref(),
+            feed_url: site.base.path("atom.xml"),
+            stylesheet_url: site.base.path("style.css"),
+            syntax_stylesheet_url: site.base.path("syntax.css"),
+            generator: format!("cpdblog {}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// A Thing as a link.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThingRef {
+    /// Its number.
+    pub number: u32,
+    /// Its title.
+    pub title: String,
+    /// "Thing 6: Online networks".
+    pub label: String,
+    /// Its page.
+    pub url: String,
+}
+
+/// A network or tag as a link.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermRef {
+    /// Display name.
+    pub name: String,
+    /// URL segment.
+    pub slug: String,
+    /// Its page.
+    pub url: String,
+}
+
+/// A post in a list or feed: only what lists show, never the rendered body.
+#[derive(Debug, Clone, Serialize)]
+pub struct PostSummary {
+    /// Title.
+    pub title: String,
+    /// URL segment.
+    pub slug: String,
+    /// Path-absolute URL.
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// "18 July 2011".
+    pub date: String,
+    /// As written.
+    pub date_iso: String,
+    /// Full date-time for feeds.
+    pub date_rfc3339: String,
+    /// Plain text.
+    pub summary: String,
+    /// Its Things.
+    pub things: Vec<ThingRef>,
+    /// Its networks.
+    pub networks: Vec<TermRef>,
+    /// Its tags.
+    pub tags: Vec<TermRef>,
+    /// Comments including replies.
+    pub comment_count: usize,
+    /// A draft.
+    pub draft: bool,
+    /// Estimated minutes to read.
+    pub reading_minutes: usize,
+}
+
+/// The site-relative path of a post page.
+pub fn post_path(slug: &str) -> String {
+    format!("posts/{slug}/")
+}
+
+/// The site-relative path of a Thing page.
+pub fn thing_path(number: u32) -> String {
+    format!("things/{number}/")
+}
+
+/// The site-relative path of a network page.
+pub fn network_path(slug: &str) -> String {
+    format!("networks/{slug}/")
+}
+
+/// The site-relative path of a tag page.
+pub fn tag_path(slug: &str) -> String {
+    format!("tags/{slug}/")
+}
+
+/// The site-relative path of home page `n` (1-based).
+pub fn home_path(n: usize) -> String {
+    if n <= 1 { String::new() } else { format!("page/{n}/") }
+}
+
+impl PostSummary {
+    /// The list view of a post.
+    pub fn new(site: &Site, post: &Post) -> Self {
+        let path = post_path(&post.slug);
+        Self {
+            title: post.title.clone(),
+            slug: post.slug.clone(),
+            url: site.base.path(&path),
+            permalink: site.base.absolute(&path),
+            date: post.date.human(),
+            date_iso: post.date.iso(),
+            date_rfc3339: post.date.rfc3339(),
+            summary: post.summary.clone(),
+            things: post.things.iter().map(|&n| thing_ref(site, n)).collect(),
+            networks: post.networks.iter().map(|t| term_ref(site, t, network_path(&t.slug))).collect(),
+            tags: post.tags.iter().map(|t| term_ref(site, t, tag_path(&t.slug))).collect(),
+            comment_count: post.comment_count,
+            draft: post.draft,
+            reading_minutes: post.reading_minutes(),
+        }
+    }
+}
+
+/// A Thing as a link.
+pub fn thing_ref(site: &Site, number: u32) -> ThingRef {
+    ThingRef {
+        number,
+        title: site.programme.title(number).unwrap_or_default().to_string(),
+        label: site.programme.label(number),
+        url: site.base.path(&thing_path(number)),
+    }
+}
+
+fn term_ref(site: &Site, term: &Term, path: String) -> TermRef {
+    TermRef { name: term.name.clone(), slug: term.slug.clone(), url: site.base.path(&path) }
+}
+
+/// `post` in post.html.
+#[derive(Debug, Serialize)]
+pub struct PostPage<'a> {
+    /// Every summary field.
+    #[serde(flatten)]
+    pub summary: &'a PostSummary,
+    /// The body as HTML.
+    pub content: String,
+    /// Archived comments, threaded.
+    pub comments: Vec<CommentContext>,
+    /// The comment-link stub.
+    pub comment_link: Option<CommentLink>,
+}
+
+/// The comment-link stub.
+#[derive(Debug, Serialize)]
+pub struct CommentLink {
+    /// With placeholders filled and percent-encoded.
+    pub url: String,
+    /// Link text.
+    pub label: String,
+}
+
+/// An archived comment.
+#[derive(Debug, Serialize)]
+pub struct CommentContext {
+    /// `comment-1-2`: unique on the page, stable between builds.
+    pub id: String,
+    /// Author.
+    pub author: String,
+    /// Their site (http/https only).
+    pub author_url: Option<String>,
+    /// "20 July 2011".
+    pub date: Option<String>,
+    /// As written.
+    pub date_iso: Option<String>,
+    /// HTML, raw HTML of the source shown as text.
+    pub body: String,
+    /// Replies.
+    pub replies: Vec<CommentContext>,
+}
+
+/// Converts archived comments, numbering them by their place in the thread.
+pub fn comment_contexts(markdown: &Markdown, comments: &[Comment], prefix: &str) -> Vec<CommentContext> {
+    comments
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let id = format!("{prefix}-{}", i + 1);
+            CommentContext {
+                author: c.author.clone(),
+                author_url: c.url.clone(),
+                date: c.date.as_ref().map(|d| d.human()),
+                date_iso: c.date.as_ref().map(|d| d.iso()),
+                body: markdown.render_comment(&c.body),
+                replies: comment_contexts(markdown, &c.replies, &id),
+                id,
+            }
+        })
+        .collect()
+}
+
+/// Characters left as they are in a placeholder value: RFC 3986 unreserved.
+const PLACEHOLDER: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// Fills `{title}`, `{slug}`, `{url}` and `{path}` in `comments.url`, each percent-encoded.
+pub fn comment_url(template: &str, summary: &PostSummary, path: &str) -> String {
+    let encode = |s: &str| utf8_percent_encode(s, PLACEHOLDER).to_string();
+    template
+        .replace("{title}", &encode(&summary.title))
+        .replace("{slug}", &encode(&summary.slug))
+        .replace("{url}", &encode(&summary.permalink))
+        .replace("{path}", &encode(path))
+}
+
+/// A Thing on the overview page.
+#[derive(Debug, Serialize)]
+pub struct ThingEntry {
+    /// Number, title, label, URL.
+    #[serde(flatten)]
+    pub thing: ThingRef,
+    /// Posts on it.
+    pub count: usize,
+    /// At least one post.
+    pub done: bool,
+    /// Its feed.
+    pub feed_url: String,
+}
+
+/// A network or tag with its count.
+#[derive(Debug, Serialize)]
+pub struct TermEntry {
+    /// Name, slug, URL.
+    #[serde(flatten)]
+    pub term: TermRef,
+    /// The network's home page.
+    pub homepage: Option<String>,
+    /// Posts naming it.
+    pub count: usize,
+}
+
+impl TermEntry {
+    /// A network or tag group as a template value.
+    pub fn new(site: &Site, term: &Term, path: String, count: usize, homepage: Option<String>) -> Self {
+        Self { term: term_ref(site, term, path), homepage, count }
+    }
+}
+
+/// Home-page pagination.
+#[derive(Debug, Serialize)]
+pub struct Paginator {
+    /// 1-based.
+    pub current: usize,
+    /// Number of home pages.
+    pub total_pages: usize,
+    /// Posts on all home pages.
+    pub total_posts: usize,
+    /// Newer posts.
+    pub prev_url: Option<String>,
+    /// Older posts.
+    pub next_url: Option<String>,
+}
+
+/// `feed` in atom.xml.
+#[derive(Debug, Serialize)]
+pub struct FeedContext {
+    /// Feed title.
+    pub title: String,
+    /// Stable id (the alternate page's URL).
+    pub id: String,
+    /// The feed's own URL.
+    pub self_url: String,
+    /// The HTML page it mirrors.
+    pub alternate_url: String,
+    /// The newest entry's date.
+    pub updated: String,
+}
+
+/// One URL in sitemap.xml.
+#[derive(Debug, Serialize)]
+pub struct SitemapEntry {
+    /// Absolute URL.
+    pub loc: String,
+    /// YYYY-MM-DD.
+    pub lastmod: Option<String>,
+}

@@ -1,0 +1,328 @@
+//! Rendering: every page of the output (CONTRACT §4) from the site model through the Tera
+//! templates. Each page is an independent job, so pages can be rendered in parallel and written
+//! as they are made; list pages carry only post summaries, never rendered bodies.
+//!
+//! This module produces bytes; writing them is [`crate::output`]'s job.
+
+pub mod context;
+pub mod templates;
+
+use serde::Serialize;
+use tera::Context;
+
+use crate::diagnostic::{Diagnostic, display_path};
+use crate::markdown::Markdown;
+use crate::site::Site;
+use context::*;
+pub use templates::Templates;
+
+/// Entries in the site feed and each Thing feed.
+pub const FEED_LIMIT: usize = 20;
+
+/// One output file to make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    /// Home page n (1-based).
+    Home(usize),
+    /// A post, by index into `Site::posts`.
+    Post(usize),
+    /// `things/index.html`.
+    Things,
+    /// `things/N/index.html`.
+    Thing(u32),
+    /// `things/N/atom.xml`.
+    ThingFeed(u32),
+    /// `networks/index.html`.
+    Networks,
+    /// A network page, by index into `Site::by_network`.
+    Network(usize),
+    /// `tags/index.html`.
+    Tags,
+    /// A tag page, by index into `Site::by_tag`.
+    Tag(usize),
+    /// `atom.xml`.
+    Feed,
+    /// `sitemap.xml`.
+    Sitemap,
+    /// `404.html`.
+    NotFound,
+}
+
+/// Renders pages of one site.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    templates: &'a Templates,
+    markdown: Markdown,
+    summaries: Vec<PostSummary>,
+}
+
+impl<'a> Renderer<'a> {
+    /// Prepares the per-post summaries every list page shares.
+    pub fn new(site: &'a Site, templates: &'a Templates) -> Self {
+        use rayon::prelude::*;
+        let summaries = site.posts.par_iter().map(|p| PostSummary::new(site, p)).collect();
+        Self { site, templates, markdown: Markdown::new(&site.base.path), summaries }
+    }
+
+    /// The values every template sees, to install once with [`Templates::set_globals`].
+    pub fn globals(site: &Site) -> Context {
+        let mut globals = Context::new();
+        globals.insert("site", &SiteContext::new(site));
+        globals
+    }
+
+    /// Every page of the site, in a stable order.
+    pub fn pages(&self) -> Vec<Page> {
+        let site = self.site;
+        let mut pages = Vec::with_capacity(site.posts.len() + 64);
+        pages.extend((1..=self.home_page_count()).map(Page::Home));
+        pages.extend((0..site.posts.len()).map(Page::Post));
+        pages.push(Page::Things);
+        for (number, _) in site.programme.things() {
+            pages.push(Page::Thing(number));
+            pages.push(Page::ThingFeed(number));
+        }
+        pages.push(Page::Networks);
+        pages.extend((0..site.by_network.len()).map(Page::Network));
+        pages.push(Page::Tags);
+        pages.extend((0..site.by_tag.len()).map(Page::Tag));
+        pages.extend([Page::Feed, Page::Sitemap, Page::NotFound]);
+        pages
+    }
+
+    fn home_page_count(&self) -> usize {
+        self.site.posts.len().div_ceil(self.site.config.paginate).max(1)
+    }
+
+    /// The output path of a page, relative to the output folder.
+    pub fn output_path(&self, page: Page) -> String {
+        let site = self.site;
+        let index = |dir: String| format!("{dir}index.html");
+        match page {
+            Page::Home(n) => index(home_path(n)),
+            Page::Post(i) => index(post_path(&site.posts[i].slug)),
+            Page::Things => "things/index.html".into(),
+            Page::Thing(n) => index(thing_path(n)),
+            Page::ThingFeed(n) => format!("{}atom.xml", thing_path(n)),
+            Page::Networks => "networks/index.html".into(),
+            Page::Network(i) => index(network_path(&site.by_network[i].term.slug)),
+            Page::Tags => "tags/index.html".into(),
+            Page::Tag(i) => index(tag_path(&site.by_tag[i].term.slug)),
+            Page::Feed => "atom.xml".into(),
+            Page::Sitemap => "sitemap.xml".into(),
+            Page::NotFound => "404.html".into(),
+        }
+    }
+
+    /// Renders one page to bytes.
+    pub fn render(&self, page: Page) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let mut context = Context::new();
+        let (template, section, path): (&str, &str, String) = match page {
+            Page::Home(n) => {
+                let per_page = site.config.paginate;
+                let start = (n - 1) * per_page;
+                let end = (start + per_page).min(self.summaries.len());
+                let total_pages = self.home_page_count();
+                context.insert("posts", &self.summaries[start..end]);
+                context.insert(
+                    "paginator",
+                    &Paginator {
+                        current: n,
+                        total_pages,
+                        total_posts: self.summaries.len(),
+                        prev_url: (n > 1).then(|| site.base.path(&home_path(n - 1))),
+                        next_url: (n < total_pages).then(|| site.base.path(&home_path(n + 1))),
+                    },
+                );
+                ("index.html", "home", home_path(n))
+            }
+            Page::Post(i) => {
+                let post = &site.posts[i];
+                let summary = &self.summaries[i];
+                let path = post_path(&post.slug);
+                let comment_link = site.config.comments.as_ref().map(|c| CommentLink {
+                    url: comment_url(&c.url, summary, &site.base.path(&path)),
+                    label: c.label.clone(),
+                });
+                let page = PostPage {
+                    summary,
+                    content: self.markdown.render_post(&post.body),
+                    comments: comment_contexts(&self.markdown, &post.comments, "comment"),
+                    comment_link,
+                };
+                context.insert("post", &page);
+                ("post.html", "post", path)
+            }
+            Page::Things => {
+                let things: Vec<ThingEntry> = site
+                    .programme
+                    .things()
+                    .map(|(n, _)| {
+                        let count = site.thing_posts(n).len();
+                        ThingEntry {
+                            thing: thing_ref(site, n),
+                            count,
+                            done: count > 0,
+                            feed_url: site.base.path(&format!("{}atom.xml", thing_path(n))),
+                        }
+                    })
+                    .collect();
+                context.insert("things", &things);
+                context.insert("things_done", &site.things_done());
+                context.insert("things_total", &site.programme.len());
+                ("things.html", "things", "things/".into())
+            }
+            Page::Thing(n) => {
+                let entry = ThingEntry {
+                    thing: thing_ref(site, n),
+                    count: site.thing_posts(n).len(),
+                    done: !site.thing_posts(n).is_empty(),
+                    feed_url: site.base.path(&format!("{}atom.xml", thing_path(n))),
+                };
+                context.insert("thing", &entry);
+                context.insert("posts", &self.pick(site.thing_posts(n)));
+                ("thing.html", "thing", thing_path(n))
+            }
+            Page::ThingFeed(n) => {
+                let indexes = site.thing_posts(n);
+                let feed =
+                    self.feed(format!("{}: {}", site.config.title, site.programme.label(n)), &thing_path(n), indexes);
+                context.insert("feed", &feed);
+                context.insert("entries", &self.pick(&indexes[..indexes.len().min(FEED_LIMIT)]));
+                ("atom.xml", "feed", format!("{}atom.xml", thing_path(n)))
+            }
+            Page::Networks => {
+                let networks: Vec<TermEntry> = site
+                    .by_network
+                    .iter()
+                    .map(|g| {
+                        TermEntry::new(
+                            site,
+                            &g.term,
+                            network_path(&g.term.slug),
+                            g.posts.len(),
+                            self.homepage(&g.term.slug),
+                        )
+                    })
+                    .collect();
+                context.insert("networks", &networks);
+                ("networks.html", "networks", "networks/".into())
+            }
+            Page::Network(i) => {
+                let group = &site.by_network[i];
+                let path = network_path(&group.term.slug);
+                context.insert(
+                    "network",
+                    &TermEntry::new(
+                        site,
+                        &group.term,
+                        path.clone(),
+                        group.posts.len(),
+                        self.homepage(&group.term.slug),
+                    ),
+                );
+                context.insert("posts", &self.pick(&group.posts));
+                ("network.html", "network", path)
+            }
+            Page::Tags => {
+                let tags: Vec<TermEntry> = site
+                    .by_tag
+                    .iter()
+                    .map(|g| TermEntry::new(site, &g.term, tag_path(&g.term.slug), g.posts.len(), None))
+                    .collect();
+                context.insert("tags", &tags);
+                ("tags.html", "tags", "tags/".into())
+            }
+            Page::Tag(i) => {
+                let group = &site.by_tag[i];
+                let path = tag_path(&group.term.slug);
+                context.insert("tag", &TermEntry::new(site, &group.term, path.clone(), group.posts.len(), None));
+                context.insert("posts", &self.pick(&group.posts));
+                ("tag.html", "tag", path)
+            }
+            Page::Feed => {
+                let all: Vec<usize> = (0..site.posts.len().min(FEED_LIMIT)).collect();
+                context.insert("feed", &self.feed(site.config.title.clone(), "", &all));
+                context.insert("entries", &self.pick(&all));
+                ("atom.xml", "feed", "atom.xml".into())
+            }
+            Page::Sitemap => {
+                context.insert("entries", &self.sitemap());
+                ("sitemap.xml", "sitemap", "sitemap.xml".into())
+            }
+            Page::NotFound => ("404.html", "404", "404.html".into()),
+        };
+        context.insert("section", section);
+        context.insert("page_url", &site.base.path(&path));
+        context.insert("permalink", &site.base.absolute(&path));
+        let mut out = Vec::with_capacity(16 * 1024);
+        let described = match page {
+            Page::Post(i) => display_path(&site.posts[i].source),
+            _ => self.output_path(page),
+        };
+        self.templates.render_to(template, &context, &described, &mut out)?;
+        Ok(out)
+    }
+
+    fn pick(&self, indexes: &[usize]) -> Vec<&PostSummary> {
+        indexes.iter().map(|&i| &self.summaries[i]).collect()
+    }
+
+    fn homepage(&self, slug: &str) -> Option<String> {
+        self.site.networks.by_slug(slug).and_then(|n| n.homepage.clone())
+    }
+
+    fn feed(&self, title: String, alternate: &str, indexes: &[usize]) -> FeedContext {
+        let base = &self.site.base;
+        FeedContext {
+            title,
+            id: base.absolute(alternate),
+            self_url: base.absolute(&format!("{alternate}atom.xml")),
+            alternate_url: base.absolute(alternate),
+            updated: indexes
+                .first()
+                .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |&i| self.summaries[i].date_rfc3339.clone()),
+        }
+    }
+
+    fn sitemap(&self) -> Vec<SitemapEntry> {
+        let site = self.site;
+        let base = &site.base;
+        let newest = site.posts.first().map(|p| p.date.day().format("%Y-%m-%d").to_string());
+        let day = |indexes: &[usize]| indexes.first().map(|&i| site.posts[i].date.day().format("%Y-%m-%d").to_string());
+        let mut entries = Vec::new();
+        for n in 1..=self.home_page_count() {
+            entries.push(SitemapEntry {
+                loc: base.absolute(&home_path(n)),
+                lastmod: if n == 1 { newest.clone() } else { None },
+            });
+        }
+        for post in &site.posts {
+            entries.push(SitemapEntry {
+                loc: base.absolute(&post_path(&post.slug)),
+                lastmod: Some(post.date.day().format("%Y-%m-%d").to_string()),
+            });
+        }
+        entries.push(SitemapEntry { loc: base.absolute("things/"), lastmod: newest.clone() });
+        for (n, _) in site.programme.things() {
+            entries.push(SitemapEntry { loc: base.absolute(&thing_path(n)), lastmod: day(site.thing_posts(n)) });
+        }
+        entries.push(SitemapEntry { loc: base.absolute("networks/"), lastmod: newest.clone() });
+        for g in &site.by_network {
+            entries.push(SitemapEntry { loc: base.absolute(&network_path(&g.term.slug)), lastmod: day(&g.posts) });
+        }
+        entries.push(SitemapEntry { loc: base.absolute("tags/"), lastmod: newest });
+        for g in &site.by_tag {
+            entries.push(SitemapEntry { loc: base.absolute(&tag_path(&g.term.slug)), lastmod: day(&g.posts) });
+        }
+        entries
+    }
+}
+
+/// Serialises anything for a template, for callers outside this module (tests, `check`).
+pub fn to_context<T: Serialize>(key: &'static str, value: &T) -> Context {
+    let mut context = Context::new();
+    context.insert(key, value);
+    context
+}

@@ -1,0 +1,115 @@
+//! The one place that knows about the YAML library. Everything else gets typed values or a
+//! position-carrying [`YamlError`], so the parser can be swapped without touching the pipeline.
+//!
+//! Positions are returned in the coordinates of the whole file: callers pass the line on which
+//! the YAML text starts, so frontmatter errors point at the `.md` file's line, not the
+//! frontmatter's.
+
+use serde::de::DeserializeOwned;
+
+/// A YAML syntax or type error, positioned in the file the YAML came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    /// 1-based line in the file.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// The parser's message, without its own position suffix.
+    pub message: String,
+    /// A suggestion when the error is an unknown key with a close known one.
+    pub hint: Option<String>,
+}
+
+/// Parses `text` into `T`. `first_line` is the 1-based file line on which `text` starts.
+pub fn parse<T: DeserializeOwned>(text: &str, first_line: usize) -> Result<T, YamlError> {
+    // An empty document is an empty mapping, so `---\n---` gives "missing title", not a type error.
+    let text = if text.trim().is_empty() { "{}" } else { text };
+    serde_yaml::from_str(text).map_err(|err| {
+        let (line, column) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
+        let raw = err.to_string();
+        let message = strip_position(&raw).to_string();
+        let (message, hint) = explain_unknown_field(&message);
+        YamlError { line: line + first_line - 1, column, message, hint }
+    })
+}
+
+/// The position of a top-level `key:` in `text`, as file line and the column of its value.
+/// Used to point validation errors (that happen after parsing) at the right place.
+pub fn key_position(text: &str, key: &str, first_line: usize) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(index, line)| {
+        let rest = line.strip_prefix(key)?.trim_start_matches([' ', '\t']);
+        let value = rest.strip_prefix(':')?;
+        let value_offset = value.len() - value.trim_start().len();
+        let column = line.len() - value.len() + value_offset + 1;
+        Some((first_line + index, column.min(line.len().max(1))))
+    })
+}
+
+/// The position of the first occurrence of a scalar `value` after a `:` or `- ` in `text`;
+/// for values nested too deep for [`key_position`].
+pub fn value_position(text: &str, value: &str, first_line: usize) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(index, line)| {
+        let at = line.find(value)?;
+        let before = line[..at].trim_end_matches(['"', '\'']).trim_end();
+        (before.ends_with(':') || before.ends_with('-')).then(|| (first_line + index, line[..at].chars().count() + 1))
+    })
+}
+
+/// serde_yaml appends " at line L column C" to messages; we show positions ourselves.
+fn strip_position(message: &str) -> &str {
+    match message.find(" at line ") {
+        Some(index) => &message[..index],
+        None => message,
+    }
+}
+
+/// Turns serde's "unknown field `x`, expected one of `a`, `b`" into our wording plus a hint.
+fn explain_unknown_field(message: &str) -> (String, Option<String>) {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return (message.to_string(), None);
+    };
+    let Some((field, expected)) = rest.split_once('`') else {
+        return (message.to_string(), None);
+    };
+    let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let listing = known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+    let hint = match crate::diagnostic::closest(field, known.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`? Known keys: {listing}"),
+        None => format!("known keys: {listing}"),
+    };
+    (format!("unknown key `{field}`"), Some(hint))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Demo {
+        title: String,
+        date: Option<String>,
+    }
+
+    #[test]
+    fn positions_are_in_file_coordinates() {
+        let err = parse::<Demo>("title: x\ndate: [\n", 2).unwrap_err();
+        assert!(err.line >= 3, "{err:?}");
+    }
+
+    #[test]
+    fn unknown_key_names_closest() {
+        let err = parse::<Demo>("titel: x\n", 2).unwrap_err();
+        assert_eq!(err.message, "unknown key `titel`");
+        assert_eq!(err.line, 2);
+        assert!(err.hint.unwrap().starts_with("did you mean `title`?"));
+    }
+
+    #[test]
+    fn finds_key_value_column() {
+        assert_eq!(key_position("title: x\nthing: 31\n", "thing", 2), Some((3, 8)));
+        assert_eq!(key_position("title: x\n", "thing", 2), None);
+    }
+}
