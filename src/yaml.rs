@@ -28,7 +28,11 @@ pub fn parse<T: DeserializeOwned>(text: &str, first_line: usize) -> Result<T, Ya
         let (line, column) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
         let raw = err.to_string();
         let message = strip_position(&raw).to_string();
-        let (message, hint) = explain_unknown_field(&message);
+        let (message, mut hint) = explain_unknown_field(&message);
+        let offending = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+        if hint.is_none() && offending.chars().take(column).any(|c| c == '\t') {
+            hint = Some("YAML does not allow tabs for indentation; indent with spaces".into());
+        }
         YamlError { line: line + first_line - 1, column, message, hint }
     })
 }

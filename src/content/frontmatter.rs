@@ -39,7 +39,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
         return Err(SplitError {
             line: 1,
             message: "a post must start with frontmatter: a line `---`, then YAML, then `---`".into(),
-            hint: "begin the file with:\n---\ntitle: \"Thing 1: Blogging\"\ndate: 2011-06-20\n---".into(),
+            hint: "begin the file with a line `---`, then lines such as `title: \"Thing 1: Blogging\"` and `date: 2011-06-20`, then `---`".into(),
         });
     }
     let yaml_start = first.len();

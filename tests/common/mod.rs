@@ -1,0 +1,101 @@
+//! Shared helpers for integration tests: copy a fixture site to a temporary folder, run the
+//! real binary on it, read what it wrote.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A fixture site copied into a temporary folder, removed when dropped.
+pub struct Fixture {
+    _dir: tempfile::TempDir,
+    /// The site folder.
+    pub site: PathBuf,
+}
+
+impl Fixture {
+    /// Copies `tests/fixtures/NAME` into a fresh temporary folder.
+    pub fn new(name: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let site = dir.path().join("site");
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name), &site);
+        Self { _dir: dir, site }
+    }
+
+    /// Runs `cpdblog ARGS --site SITE`.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_cpdblog"))
+            .args(args)
+            .arg("--site")
+            .arg(&self.site)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run cpdblog")
+    }
+
+    /// Runs `cpdblog build`, asserting success.
+    pub fn build(&self) -> Output {
+        let out = self.run(&["build"]);
+        assert!(out.status.success(), "build failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        out
+    }
+
+    /// The output folder.
+    pub fn public(&self) -> PathBuf {
+        self.site.join("public")
+    }
+
+    /// A file of the output, as text.
+    pub fn page(&self, path: &str) -> String {
+        std::fs::read_to_string(self.public().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// Writes a file into the site.
+    pub fn write(&self, path: &str, text: &str) {
+        let path = self.site.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+/// Copies a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file under `root` with its bytes, by relative path.
+pub fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (e.path().strip_prefix(root).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// Standard error as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The text of every match of `pattern`'s first group in `html`.
+pub fn captures(html: &str, pattern: &str) -> Vec<String> {
+    regex::Regex::new(pattern).unwrap().captures_iter(html).map(|c| c[1].to_string()).collect()
+}
+
+/// The slugs of the posts in a list page (`<h2 class="post-card-title"><a href=…>`), in page order.
+pub fn listed_posts(html: &str) -> Vec<String> {
+    captures(html, r#"class="post-card-title"><a href="[^"]*/posts/([^/"]+)/""#)
+}
