@@ -88,13 +88,7 @@ pub fn load(options: &BuildOptions) -> Result<Loaded, Diagnostics> {
         || -> Result<_, Diagnostics> {
             let files = content::find_posts(site_dir)?;
             let context = PostContext { programme: &programme, networks: &networks };
-            let (posts, mut found) = content::load_posts(site_dir, &files, &context);
-            for post in &posts {
-                if let Ok(text) = std::fs::read_to_string(site_dir.join(&post.source)) {
-                    found.extend(post.lint(&context, &text));
-                }
-            }
-            Ok((posts, found))
+            Ok(content::load_posts(site_dir, &files, &context))
         },
         || Templates::load(site_dir, &config.theme),
     );

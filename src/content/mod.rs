@@ -114,7 +114,7 @@ pub fn symlink_inside(site_dir: &Path, link: &Path) -> std::io::Result<bool> {
 /// Reads and validates every post, in parallel. Returns the posts in path order and every
 /// diagnostic found (errors and warnings); the caller decides whether errors are fatal.
 pub fn load_posts(site_dir: &Path, files: &[PathBuf], context: &PostContext<'_>) -> (Vec<Post>, Diagnostics) {
-    let results: Vec<Result<Post, Diagnostics>> = files
+    let results: Vec<Result<(Post, Vec<Diagnostic>), Diagnostics>> = files
         .par_iter()
         .map(|relative| {
             let bytes = std::fs::read(site_dir.join(relative))
@@ -127,14 +127,19 @@ pub fn load_posts(site_dir: &Path, files: &[PathBuf], context: &PostContext<'_>)
                         .with_hint(format!("re-save {} as UTF-8 in your editor", display_path(relative))),
                 )
             })?;
-            Post::from_source(relative, &text, context)
+            let post = Post::from_source(relative, &text, context)?;
+            let warnings = post.lint(context, &text);
+            Ok((post, warnings))
         })
         .collect();
     let mut posts = Vec::with_capacity(results.len());
     let mut problems = Diagnostics::default();
     for result in results {
         match result {
-            Ok(post) => posts.push(post),
+            Ok((post, warnings)) => {
+                posts.push(post);
+                problems.extend(warnings);
+            }
             Err(d) => problems.extend(d.0),
         }
     }
