@@ -298,3 +298,37 @@ fn example_site_builds_every_contract_path() {
     let err = stderr(&out);
     assert!(!err.contains("warning"), "the example site should build cleanly:\n{err}");
 }
+
+#[test]
+fn site_templates_override_and_a_named_theme_replaces_the_default() {
+    let site = Fixture::new("basic");
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<p>Lost in the stacks</p>{% endblock content %}",
+    );
+    site.build();
+    assert!(site.page("404.html").contains("Lost in the stacks"));
+    assert!(
+        site.page("index.html").contains("class=\"post-card-title\""),
+        "other templates still come from the default theme"
+    );
+
+    let themed = Fixture::new("basic");
+    let config = std::fs::read_to_string(themed.site.join("site.yaml")).unwrap();
+    themed.write("site.yaml", &format!("{config}theme: plain\n"));
+    themed.write(
+        "themes/plain/templates/post.html",
+        "<!doctype html><title>{{ post.title }}</title><h1>{{ post.title }}</h1>{{ post.content | safe }}",
+    );
+    themed.write("themes/plain/static/style.css", "body { font-family: serif }\n");
+    themed.build();
+    let post = themed.page("posts/online-networks/index.html");
+    assert!(post.starts_with("<!doctype html><title>Thing 6: Online networks</title>"), "{post}");
+    assert_eq!(themed.page("style.css"), "body { font-family: serif }\n");
+
+    let missing = Fixture::new("basic");
+    missing.write("site.yaml", &format!("{config}theme: nowhere\n"));
+    let out = missing.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("theme `nowhere` not found"), "{}", stderr(&out));
+}
