@@ -71,6 +71,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Warnings, for the user.
     pub warnings: Diagnostics,
+    /// How long each stage took, in order, for `--verbose`.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// Loads config, posts and templates, reporting every error of every file at once.
@@ -154,13 +156,22 @@ pub fn write(loaded: &Loaded, site_dir: &Path, staging: &Staging) -> Result<usiz
 /// output is left exactly as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
+    let mut stages = Vec::new();
+    let mut lap = Instant::now();
+    let mut stage = |name: &'static str| {
+        stages.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
     let loaded = load(options)?;
+    stage("load config, posts and templates");
     let staging = Staging::begin(&options.site_dir, &options.output_dir())?;
     let files = write(&loaded, &options.site_dir, &staging)?;
+    stage("render and write pages, copy static files");
     let output = staging.output().to_path_buf();
     staging.commit().map_err(|e| {
         Diagnostics::from(Diagnostic::error(format!("cannot move the new site into {}: {e}", output.display())))
     })?;
+    stage("swap the new output in");
     Ok(BuildReport {
         posts: loaded.site.posts.len(),
         left_out: loaded.site.left_out,
@@ -168,6 +179,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         output,
         elapsed: started.elapsed(),
         warnings: loaded.warnings,
+        stages,
     })
 }
 

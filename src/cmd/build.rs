@@ -16,6 +16,11 @@ pub fn run(site: &Path, args: BuildArgs, verbosity: Verbosity) -> u8 {
     match pipeline::build(&options) {
         Ok(built) => {
             report(&built.warnings, verbosity);
+            if verbosity == Verbosity::Verbose {
+                for (stage, took) in &built.stages {
+                    eprintln!("{:>8.1} ms  {stage}", took.as_secs_f64() * 1000.0);
+                }
+            }
             if verbosity != Verbosity::Quiet {
                 let left_out = if built.left_out > 0 {
                     format!(" ({} left out: drafts or future-dated)", built.left_out)

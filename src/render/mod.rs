@@ -7,8 +7,7 @@
 pub mod context;
 pub mod templates;
 
-use serde::Serialize;
-use tera::Context;
+use tera::{Context, Value};
 
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::markdown::Markdown;
@@ -54,14 +53,17 @@ pub struct Renderer<'a> {
     templates: &'a Templates,
     markdown: Markdown,
     summaries: Vec<PostSummary>,
+    /// The summaries converted to template values once; lists share them by reference count.
+    summary_values: Vec<Value>,
 }
 
 impl<'a> Renderer<'a> {
     /// Prepares the per-post summaries every list page shares.
     pub fn new(site: &'a Site, templates: &'a Templates) -> Self {
         use rayon::prelude::*;
-        let summaries = site.posts.par_iter().map(|p| PostSummary::new(site, p)).collect();
-        Self { site, templates, markdown: Markdown::new(&site.base.path), summaries }
+        let summaries: Vec<PostSummary> = site.posts.par_iter().map(|p| PostSummary::new(site, p)).collect();
+        let summary_values = summaries.par_iter().map(Value::from_serializable).collect();
+        Self { site, templates, markdown: Markdown::new(&site.base.path), summaries, summary_values }
     }
 
     /// The values every template sees, to install once with [`Templates::set_globals`].
@@ -124,7 +126,7 @@ impl<'a> Renderer<'a> {
                 let start = (n - 1) * per_page;
                 let end = (start + per_page).min(self.summaries.len());
                 let total_pages = self.home_page_count();
-                context.insert("posts", &self.summaries[start..end]);
+                context.insert_value("posts", Value::from(self.summary_values[start..end].to_vec()));
                 context.insert(
                     "paginator",
                     &Paginator {
@@ -181,7 +183,7 @@ impl<'a> Renderer<'a> {
                     feed_url: site.base.path(&format!("{}atom.xml", thing_path(n))),
                 };
                 context.insert("thing", &entry);
-                context.insert("posts", &self.pick(site.thing_posts(n)));
+                context.insert_value("posts", self.pick(site.thing_posts(n)));
                 ("thing.html", "thing", thing_path(n))
             }
             Page::ThingFeed(n) => {
@@ -189,7 +191,7 @@ impl<'a> Renderer<'a> {
                 let feed =
                     self.feed(format!("{}: {}", site.config.title, site.programme.label(n)), &thing_path(n), indexes);
                 context.insert("feed", &feed);
-                context.insert("entries", &self.pick(&indexes[..indexes.len().min(FEED_LIMIT)]));
+                context.insert_value("entries", self.pick(&indexes[..indexes.len().min(FEED_LIMIT)]));
                 ("atom.xml", "feed", format!("{}atom.xml", thing_path(n)))
             }
             Page::Networks => {
@@ -222,7 +224,7 @@ impl<'a> Renderer<'a> {
                         self.homepage(&group.term.slug),
                     ),
                 );
-                context.insert("posts", &self.pick(&group.posts));
+                context.insert_value("posts", self.pick(&group.posts));
                 ("network.html", "network", path)
             }
             Page::Tags => {
@@ -238,13 +240,13 @@ impl<'a> Renderer<'a> {
                 let group = &site.by_tag[i];
                 let path = tag_path(&group.term.slug);
                 context.insert("tag", &TermEntry::new(site, &group.term, path.clone(), group.posts.len(), None));
-                context.insert("posts", &self.pick(&group.posts));
+                context.insert_value("posts", self.pick(&group.posts));
                 ("tag.html", "tag", path)
             }
             Page::Feed => {
                 let all: Vec<usize> = (0..site.posts.len().min(FEED_LIMIT)).collect();
                 context.insert("feed", &self.feed(site.config.title.clone(), "", &all));
-                context.insert("entries", &self.pick(&all));
+                context.insert_value("entries", self.pick(&all));
                 ("atom.xml", "feed", "atom.xml".into())
             }
             Page::Sitemap => {
@@ -265,8 +267,9 @@ impl<'a> Renderer<'a> {
         Ok(out)
     }
 
-    fn pick(&self, indexes: &[usize]) -> Vec<&PostSummary> {
-        indexes.iter().map(|&i| &self.summaries[i]).collect()
+    /// The summaries of these posts, as one template list.
+    fn pick(&self, indexes: &[usize]) -> Value {
+        Value::from(indexes.iter().map(|&i| self.summary_values[i].clone()).collect::<Vec<Value>>())
     }
 
     fn homepage(&self, slug: &str) -> Option<String> {
@@ -318,11 +321,4 @@ impl<'a> Renderer<'a> {
         }
         entries
     }
-}
-
-/// Serialises anything for a template, for callers outside this module (tests, `check`).
-pub fn to_context<T: Serialize>(key: &'static str, value: &T) -> Context {
-    let mut context = Context::new();
-    context.insert(key, value);
-    context
 }
