@@ -1,30 +1,67 @@
-//! Writing the output safely. A build renders into a staging folder beside the output and
-//! swaps it in only when everything succeeded, so a failed build leaves the previous output as
-//! it was. Paths are confined to the staging folder; the output folder is only replaced when it
-//! is empty or carries our marker, and never when it is, holds, or sits inside the site's
-//! sources.
+//! Writing the output safely. Nothing reaches the output folder until the whole build has
+//! succeeded, so a failed build leaves the previous output as it was:
+//!
+//! - **fresh** (no output yet, or an empty folder): pages are written into a staging tree
+//!   beside the output, renamed into place in one step at the end;
+//! - **update** (output written by an earlier build): each page is compared with the file
+//!   already there; unchanged files are not touched (their mtimes stay, deploy diffs stay
+//!   small), new and changed ones are staged as flat files and renamed into place one by one
+//!   at the end, and files no longer produced are removed.
+//!
+//! Paths are confined to the output; the output folder is only written when it is empty or
+//! carries our marker, and never when it is, holds, or sits inside the site's sources.
 
+use std::collections::{BinaryHeap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diagnostic::Diagnostic;
 
 /// The file that marks a folder as cpdblog output, safe to replace.
 pub const MARKER: &str = ".cpdblog-output";
 
-/// Dotfiles a user keeps in the output folder (a `.git` for deploying, say) that a rebuild
-/// carries over instead of deleting.
+const MARKER_TEXT: &str = "This folder is written by cpdblog; a build replaces it.\n";
+
+/// Dotfiles a user keeps at the top of the output folder (a `.git` for deploying, say) that a
+/// rebuild leaves alone.
 fn is_kept_across_builds(name: &str) -> bool {
     name.starts_with('.') && name != MARKER && name != ".nojekyll"
 }
 
-/// A build's output in progress. Dropped without [`Staging::commit`], it removes itself.
+/// How a build reaches the output folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write a whole new tree and rename it into place.
+    Fresh,
+    /// Compare with the existing output; stage only what changed.
+    Update,
+}
+
+/// A build's output in progress. Dropped without [`Staging::commit`], it removes itself and
+/// the output folder is as it was.
 #[derive(Debug)]
 pub struct Staging {
     output: PathBuf,
     staging: PathBuf,
+    mode: Mode,
+    produced: Mutex<HashSet<String>>,
+    staged: Mutex<Vec<(String, PathBuf)>>,
+    next: AtomicUsize,
     committed: bool,
+}
+
+/// What a commit changed in the output folder.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Files written (new or changed).
+    pub written: usize,
+    /// Files that were already up to date.
+    pub unchanged: usize,
+    /// Stale files removed.
+    pub removed: usize,
 }
 
 impl Staging {
@@ -45,72 +82,93 @@ impl Staging {
                 .map_err(|e| Diagnostic::error(format!("cannot clear {}: {e}", staging.display())))?;
         }
         fs::create_dir(&staging).map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", staging.display())))?;
-        Ok(Self { output, staging, committed: false })
+        let mode = if output.join(MARKER).is_file() { Mode::Update } else { Mode::Fresh };
+        Ok(Self {
+            output,
+            staging,
+            mode,
+            produced: Mutex::default(),
+            staged: Mutex::default(),
+            next: AtomicUsize::new(0),
+            committed: false,
+        })
     }
 
-    /// The folder being written.
-    pub fn root(&self) -> &Path {
-        &self.staging
-    }
-
-    /// The folder that will be replaced.
+    /// The folder that will be written.
     pub fn output(&self) -> &Path {
         &self.output
     }
 
-    /// Writes `bytes` at `relative` inside the staging folder. A path that could leave the
-    /// folder (absolute, `..`, a drive prefix) is refused.
+    /// Whether this build writes a fresh tree or updates the existing one.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Records `bytes` as the content of `relative` in the output. A path that could leave the
+    /// folder (absolute, `..`, a drive prefix, a backslash) is refused.
     pub fn write(&self, relative: &str, bytes: &[u8]) -> io::Result<()> {
-        let path = self.confined(relative)?;
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(path, bytes)
-    }
-
-    /// The absolute path of `relative` inside the staging folder, if it stays inside.
-    pub fn confined(&self, relative: &str) -> io::Result<PathBuf> {
-        let path = Path::new(relative);
-        let plain = !relative.is_empty()
-            && !relative.contains('\\')
-            && path.components().all(|c| matches!(c, Component::Normal(_)));
-        if !plain {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("refusing to write outside the output folder: {relative}"),
-            ));
-        }
-        Ok(self.staging.join(path))
-    }
-
-    /// Swaps the staging folder in as the output, keeping the user's dotfiles (e.g. `.git`).
-    pub fn commit(mut self) -> io::Result<()> {
-        fs::write(self.staging.join(MARKER), "This folder is written by cpdblog; a build replaces it.\n")?;
-        let old = self.output.with_file_name(format!(
-            ".{}.cpdblog-old",
-            self.output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
-        ));
-        if old.exists() {
-            fs::remove_dir_all(&old)?;
-        }
-        let had_output = self.output.exists();
-        if had_output {
-            for entry in fs::read_dir(&self.output)? {
-                let entry = entry?;
-                let name = entry.file_name().to_string_lossy().into_owned();
-                let target = self.staging.join(&name);
-                if is_kept_across_builds(&name) && !target.exists() {
-                    fs::rename(entry.path(), target)?;
+        check_relative(relative)?;
+        self.produced.lock().unwrap_or_else(|e| e.into_inner()).insert(relative.to_string());
+        match self.mode {
+            Mode::Fresh => {
+                let path = self.staging.join(relative);
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent)?;
                 }
+                fs::write(path, bytes)
             }
-            fs::rename(&self.output, &old)?;
+            Mode::Update => {
+                if same_content(&self.output.join(relative), bytes) {
+                    return Ok(());
+                }
+                let staged = self.staging.join(self.next.fetch_add(1, Ordering::Relaxed).to_string());
+                fs::write(&staged, bytes)?;
+                self.staged.lock().unwrap_or_else(|e| e.into_inner()).push((relative.to_string(), staged));
+                Ok(())
+            }
         }
-        fs::rename(&self.staging, &self.output)?;
+    }
+
+    /// Moves everything into the output folder. Returns what changed.
+    pub fn commit(mut self) -> io::Result<Changes> {
+        let produced = std::mem::take(self.produced.get_mut().unwrap_or_else(|e| e.into_inner()));
+        let changes = match self.mode {
+            Mode::Fresh => {
+                fs::write(self.staging.join(MARKER), MARKER_TEXT)?;
+                if self.output.exists() {
+                    // Checked empty by `check_location`, or holding only the user's dotfiles.
+                    for entry in fs::read_dir(&self.output)? {
+                        let entry = entry?;
+                        fs::rename(entry.path(), self.staging.join(entry.file_name()))?;
+                    }
+                    fs::remove_dir(&self.output)?;
+                }
+                fs::rename(&self.staging, &self.output)?;
+                Changes { written: produced.len(), unchanged: 0, removed: 0 }
+            }
+            Mode::Update => {
+                let mut staged = std::mem::take(self.staged.get_mut().unwrap_or_else(|e| e.into_inner()));
+                staged.sort();
+                for (relative, from) in &staged {
+                    let to = self.output.join(relative);
+                    if let Some(parent) = to.parent() {
+                        if parent.is_file() {
+                            fs::remove_file(parent)?;
+                        }
+                        fs::create_dir_all(parent)?;
+                    }
+                    if to.is_dir() {
+                        fs::remove_dir_all(&to)?;
+                    }
+                    fs::rename(from, &to)?;
+                }
+                let removed = remove_stale(&self.output, &produced)?;
+                fs::remove_dir_all(&self.staging)?;
+                Changes { written: staged.len(), unchanged: produced.len() - staged.len(), removed }
+            }
+        };
         self.committed = true;
-        if had_output {
-            fs::remove_dir_all(&old)?;
-        }
-        Ok(())
+        Ok(changes)
     }
 }
 
@@ -120,6 +178,69 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.staging);
         }
     }
+}
+
+/// True when `path` is a file holding exactly `bytes`.
+fn same_content(path: &Path, bytes: &[u8]) -> bool {
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => fs::read(path).is_ok_and(|old| old == bytes),
+        _ => false,
+    }
+}
+
+/// Refuses paths that could leave the output folder.
+fn check_relative(relative: &str) -> io::Result<()> {
+    let plain = !relative.is_empty()
+        && !relative.contains('\\')
+        && Path::new(relative).components().all(|c| matches!(c, Component::Normal(_)));
+    if plain {
+        Ok(())
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("refusing to write outside the output folder: {relative}"),
+        ))
+    }
+}
+
+/// Removes files of `output` this build did not produce (keeping the marker and the user's
+/// top-level dotfiles), then folders left empty. Returns how many files went.
+fn remove_stale(output: &Path, produced: &HashSet<String>) -> io::Result<usize> {
+    let mut removed = 0;
+    let mut emptied: Vec<PathBuf> = Vec::new();
+    let walker = walkdir::WalkDir::new(output)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| !(e.depth() == 1 && is_kept_across_builds(&e.file_name().to_string_lossy())));
+    for entry in walker {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(output).unwrap_or(entry.path());
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        if relative != MARKER && !produced.contains(&relative) {
+            fs::remove_file(entry.path())?;
+            removed += 1;
+            emptied.extend(entry.path().parent().map(Path::to_path_buf));
+        }
+    }
+    // Only folders that lost a file can have become empty: try them deepest first, then
+    // the parents of those that went.
+    let mut candidates: BinaryHeap<(usize, PathBuf)> =
+        emptied.into_iter().map(|p| (p.components().count(), p)).collect();
+    let mut tried = HashSet::new();
+    while let Some((_, folder)) = candidates.pop() {
+        if folder == output || !folder.starts_with(output) || !tried.insert(folder.clone()) {
+            continue;
+        }
+        if fs::remove_dir(&folder).is_ok() {
+            if let Some(parent) = folder.parent() {
+                candidates.push((parent.components().count(), parent.to_path_buf()));
+            }
+        }
+    }
+    Ok(removed)
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -237,9 +358,8 @@ mod tests {
             assert!(staging.write(bad, b"x").is_err(), "{bad}");
         }
         staging.write("a/b.html", b"ok").unwrap();
-        let root = staging.root().to_path_buf();
         drop(staging);
-        assert!(!root.exists());
+        assert!(!site.join(".public.cpdblog-staging").exists());
         assert!(!site.join("public").exists());
     }
 
@@ -253,12 +373,45 @@ mod tests {
         first.write("old.html", b"1").unwrap();
         first.commit().unwrap();
         fs::create_dir_all(out.join(".git")).unwrap();
+        fs::write(out.join(".git/config"), "x").unwrap();
         let second = Staging::begin(&site, &out).unwrap();
+        assert_eq!(second.mode(), Mode::Update);
         second.write("new.html", b"2").unwrap();
-        second.commit().unwrap();
-        assert!(out.join("new.html").exists());
+        second.write("deep/er/page.html", b"3").unwrap();
+        let changes = second.commit().unwrap();
+        assert_eq!(changes, Changes { written: 2, unchanged: 0, removed: 1 });
+        assert_eq!(fs::read(out.join("deep/er/page.html")).unwrap(), b"3");
         assert!(!out.join("old.html").exists());
-        assert!(out.join(".git").is_dir());
+        assert!(out.join(".git/config").is_file());
         assert!(out.join(MARKER).exists());
+
+        let mtime = |p: &str| fs::metadata(out.join(p)).unwrap().modified().unwrap();
+        let before = mtime("new.html");
+        let third = Staging::begin(&site, &out).unwrap();
+        third.write("new.html", b"2").unwrap();
+        third.write("deep/er/page.html", b"changed").unwrap();
+        assert_eq!(third.commit().unwrap(), Changes { written: 1, unchanged: 1, removed: 0 });
+        assert_eq!(mtime("new.html"), before, "an unchanged file is not rewritten");
+        assert_eq!(fs::read(out.join("deep/er/page.html")).unwrap(), b"changed");
+    }
+
+    #[test]
+    fn stale_files_and_their_emptied_folders_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        fs::create_dir_all(&site).unwrap();
+        let out = site.join("public");
+        let first = Staging::begin(&site, &out).unwrap();
+        for page in ["a/b/c/index.html", "a/b/d/index.html", "a/keep.html", "x/y/index.html"] {
+            first.write(page, page.as_bytes()).unwrap();
+        }
+        first.commit().unwrap();
+        let second = Staging::begin(&site, &out).unwrap();
+        second.write("a/keep.html", b"a/keep.html").unwrap();
+        assert_eq!(second.commit().unwrap(), Changes { written: 0, unchanged: 1, removed: 3 });
+        assert!(out.join("a/keep.html").is_file());
+        for gone in ["a/b", "x"] {
+            assert!(!out.join(gone).exists(), "{gone} should have been removed");
+        }
     }
 }

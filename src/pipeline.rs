@@ -71,6 +71,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Warnings, for the user.
     pub warnings: Diagnostics,
+    /// What changed in the output folder.
+    pub changes: crate::output::Changes,
     /// How long each stage took, in order, for `--verbose`.
     pub stages: Vec<(&'static str, Duration)>,
 }
@@ -168,7 +170,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let files = write(&loaded, &options.site_dir, &staging)?;
     stage("render and write pages, copy static files");
     let output = staging.output().to_path_buf();
-    staging.commit().map_err(|e| {
+    let changes = staging.commit().map_err(|e| {
         Diagnostics::from(Diagnostic::error(format!("cannot move the new site into {}: {e}", output.display())))
     })?;
     stage("swap the new output in");
@@ -180,6 +182,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         elapsed: started.elapsed(),
         warnings: loaded.warnings,
         stages,
+        changes,
     })
 }
 
@@ -251,12 +254,7 @@ fn copy_static(site: &Site, site_dir: &Path, staging: &Staging) -> Result<usize,
             let result = match source {
                 Source::Bytes(bytes) => staging.write(path, bytes),
                 Source::Embedded(bytes) => staging.write(path, bytes),
-                Source::Disk(from) => staging.confined(path).and_then(|to| {
-                    if let Some(parent) = to.parent() {
-                        std::fs::create_dir_all(parent)?;
-                    }
-                    std::fs::copy(from, to).map(|_| ())
-                }),
+                Source::Disk(from) => std::fs::read(from).and_then(|bytes| staging.write(path, &bytes)),
             };
             result.err().map(|e| Diagnostic::error(format!("cannot copy {path}: {e}")))
         })

@@ -332,3 +332,30 @@ fn site_templates_override_and_a_named_theme_replaces_the_default() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("theme `nowhere` not found"), "{}", stderr(&out));
 }
+
+#[test]
+fn rebuilds_touch_only_what_changed() {
+    let site = Fixture::new("basic");
+    site.build();
+    let mtimes = |root: &Path| -> std::collections::BTreeMap<String, std::time::SystemTime> {
+        tree(root).keys().map(|p| (p.clone(), std::fs::metadata(root.join(p)).unwrap().modified().unwrap())).collect()
+    };
+    let first = mtimes(&site.public());
+    site.build();
+    assert_eq!(mtimes(&site.public()), first, "a rebuild with no change rewrites nothing");
+
+    // Edit one post's body: its page changes, an unrelated post's page does not.
+    let path = site.site.join("posts/2011-06-20-blogging.md");
+    let text = std::fs::read_to_string(&path).unwrap().replace("My first post.", "My very first post.");
+    std::fs::write(&path, text).unwrap();
+    std::fs::remove_file(site.site.join("posts/general/2011-08-01-a-pause.md")).unwrap();
+    let out = site.run(&["build", "--verbose"]);
+    assert!(out.status.success());
+    let after = mtimes(&site.public());
+    assert_ne!(after["posts/blogging/index.html"], first["posts/blogging/index.html"]);
+    assert_eq!(after["posts/online-networks/index.html"], first["posts/online-networks/index.html"]);
+    assert!(site.page("posts/blogging/index.html").contains("My very first post."));
+    assert!(!site.public().join("posts/a-pause").exists(), "a deleted post's page is removed");
+    assert!(!site.page("index.html").contains("a-pause"));
+    assert!(stderr(&out).contains("removed"), "{}", stderr(&out));
+}

@@ -17,6 +17,8 @@ pub fn run(site: &Path, args: BuildArgs, verbosity: Verbosity) -> u8 {
         Ok(built) => {
             report(&built.warnings, verbosity);
             if verbosity == Verbosity::Verbose {
+                let c = built.changes;
+                eprintln!("{} written, {} unchanged, {} removed", c.written, c.unchanged, c.removed);
                 for (stage, took) in &built.stages {
                     eprintln!("{:>8.1} ms  {stage}", took.as_secs_f64() * 1000.0);
                 }
