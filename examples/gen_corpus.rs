@@ -287,7 +287,8 @@ impl Post {
             let count = rng.range(1, 4);
             rng.pick_distinct(tags, count, true)
         };
-        let summary = rng.chance(30).then(|| sentence(rng));
+        // A hand-written summary is plain text.
+        let summary = rng.chance(30).then(|| sentence(rng).replace("**", "").replace('_', ""));
         let count = if rng.chance(20) { rng.range(1, 4) } else { 0 };
         let comments = comments(rng, count, date, 20, 0);
         let (body, words) = body(rng, index, &things);
@@ -721,7 +722,7 @@ const HUGO_LAYOUTS: &[(&str, &str)] = &[
         "index.html",
         r#"
 {{ define "main" }}
-{{ $pager := .Paginate (where site.RegularPages "Section" "posts") }}
+{{ $pager := .Paginate site.RegularPages }}
 <div class="page-intro">
   <h1>{{ if gt $pager.PageNumber 1 }}Older reflections{{ else }}Latest reflections{{ end }}</h1>
   <p class="lede">Page {{ $pager.PageNumber }} of {{ $pager.TotalPages }}: {{ $pager.TotalNumberOfElements }} posts in all.</p>
