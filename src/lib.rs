@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod highlight;
+pub mod incremental;
 pub mod markdown;
 pub mod output;
 pub mod panic;

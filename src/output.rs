@@ -48,7 +48,8 @@ pub struct Staging {
     staging: PathBuf,
     mode: Mode,
     produced: Mutex<HashSet<String>>,
-    staged: Mutex<Vec<(String, PathBuf)>>,
+    /// Staged files: output path, order written (a later write of one path wins), staged file.
+    staged: Mutex<Vec<(String, usize, PathBuf)>>,
     next: AtomicUsize,
     committed: bool,
 }
@@ -108,7 +109,7 @@ impl Staging {
     /// folder (absolute, `..`, a drive prefix, a backslash) is refused.
     pub fn write(&self, relative: &str, bytes: &[u8]) -> io::Result<()> {
         check_relative(relative)?;
-        self.produced.lock().unwrap_or_else(|e| e.into_inner()).insert(relative.to_string());
+        let first_write = self.produced.lock().unwrap_or_else(|e| e.into_inner()).insert(relative.to_string());
         match self.mode {
             Mode::Fresh => {
                 let path = self.staging.join(relative);
@@ -118,12 +119,15 @@ impl Staging {
                 fs::write(path, bytes)
             }
             Mode::Update => {
-                if same_content(&self.output.join(relative), bytes) {
+                // A second write of one path (a static file replacing a page) must win even
+                // when it matches the old file, so it is always staged.
+                if first_write && same_content(&self.output.join(relative), bytes) {
                     return Ok(());
                 }
-                let staged = self.staging.join(self.next.fetch_add(1, Ordering::Relaxed).to_string());
+                let order = self.next.fetch_add(1, Ordering::Relaxed);
+                let staged = self.staging.join(order.to_string());
                 fs::write(&staged, bytes)?;
-                self.staged.lock().unwrap_or_else(|e| e.into_inner()).push((relative.to_string(), staged));
+                self.staged.lock().unwrap_or_else(|e| e.into_inner()).push((relative.to_string(), order, staged));
                 Ok(())
             }
         }
@@ -149,7 +153,7 @@ impl Staging {
             Mode::Update => {
                 let mut staged = std::mem::take(self.staged.get_mut().unwrap_or_else(|e| e.into_inner()));
                 staged.sort();
-                for (relative, from) in &staged {
+                for (relative, _, from) in &staged {
                     let to = self.output.join(relative);
                     if let Some(parent) = to.parent() {
                         if parent.is_file() {
@@ -164,12 +168,88 @@ impl Staging {
                 }
                 let removed = remove_stale(&self.output, &produced)?;
                 fs::remove_dir_all(&self.staging)?;
-                Changes { written: staged.len(), unchanged: produced.len() - staged.len(), removed }
+                let written = staged.iter().map(|(relative, ..)| relative).collect::<HashSet<_>>().len();
+                Changes { written, unchanged: produced.len() - written, removed }
             }
         };
         self.committed = true;
         Ok(changes)
     }
+}
+
+/// Where rendered files go: a [`Staging`] for builds, or [`Collected`] when a live preview
+/// renders a few pages into memory and writes them with [`update_in_place`] once all succeeded.
+pub trait Sink: Sync {
+    /// Records `bytes` as the content of `relative` in the output.
+    fn write(&self, relative: &str, bytes: &[u8]) -> io::Result<()>;
+}
+
+impl Sink for Staging {
+    fn write(&self, relative: &str, bytes: &[u8]) -> io::Result<()> {
+        Staging::write(self, relative, bytes)
+    }
+}
+
+/// Files rendered into memory, for a small update of an existing output.
+#[derive(Debug, Default)]
+pub struct Collected(Mutex<Vec<(String, Vec<u8>)>>);
+
+impl Collected {
+    /// The files, sorted by path; of two writes to one path, the later.
+    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
+        let files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        let latest: std::collections::BTreeMap<String, Vec<u8>> = files.into_iter().collect();
+        latest.into_iter().collect()
+    }
+}
+
+impl Sink for Collected {
+    fn write(&self, relative: &str, bytes: &[u8]) -> io::Result<()> {
+        check_relative(relative)?;
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push((relative.to_string(), bytes.to_vec()));
+        Ok(())
+    }
+}
+
+/// Updates an output folder written by an earlier build in place: each of `files` that
+/// differs from what is there is written to a temporary file and renamed over the old one (a
+/// reader never sees half a page), then the `stale` files are removed with the folders they
+/// leave empty. Used by the live preview, whose rebuilds touch a handful of files.
+pub fn update_in_place(output: &Path, files: &[(String, Vec<u8>)], stale: &[String]) -> io::Result<Changes> {
+    let mut changes = Changes::default();
+    for (relative, bytes) in files {
+        check_relative(relative)?;
+        let to = output.join(relative);
+        if same_content(&to, bytes) {
+            changes.unchanged += 1;
+            continue;
+        }
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let temporary = output.join(format!(".cpdblog-writing-{}", std::process::id()));
+        fs::write(&temporary, bytes)?;
+        if to.is_dir() {
+            fs::remove_dir_all(&to)?;
+        }
+        fs::rename(&temporary, &to)?;
+        changes.written += 1;
+    }
+    let mut emptied = Vec::new();
+    for relative in stale {
+        check_relative(relative)?;
+        let path = output.join(relative);
+        match fs::remove_file(&path) {
+            Ok(()) => {
+                changes.removed += 1;
+                emptied.extend(path.parent().map(Path::to_path_buf));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    remove_emptied(output, emptied);
+    Ok(changes)
 }
 
 impl Drop for Staging {
@@ -225,8 +305,14 @@ fn remove_stale(output: &Path, produced: &HashSet<String>) -> io::Result<usize> 
             emptied.extend(entry.path().parent().map(Path::to_path_buf));
         }
     }
-    // Only folders that lost a file can have become empty: try them deepest first, then
-    // the parents of those that went.
+    remove_emptied(output, emptied);
+    Ok(removed)
+}
+
+/// Removes folders of `output` left empty after files in them were removed. Only folders that
+/// lost a file can have become empty: try them deepest first, then the parents of those that
+/// went.
+fn remove_emptied(output: &Path, emptied: Vec<PathBuf>) {
     let mut candidates: BinaryHeap<(usize, PathBuf)> =
         emptied.into_iter().map(|p| (p.components().count(), p)).collect();
     let mut tried = HashSet::new();
@@ -240,7 +326,6 @@ fn remove_stale(output: &Path, produced: &HashSet<String>) -> io::Result<usize> 
             }
         }
     }
-    Ok(removed)
 }
 
 fn absolute(path: &Path) -> PathBuf {

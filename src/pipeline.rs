@@ -8,12 +8,14 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
+use std::sync::Arc;
+
 use crate::config::SiteConfig;
-use crate::content::{self, PostContext};
+use crate::content::{self, Post, PostContext};
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
-use crate::output::Staging;
+use crate::output::{Sink, Staging};
 use crate::programme::{NetworkRegistry, Programme};
-use crate::render::{Renderer, Templates, templates::DEFAULT_THEME};
+use crate::render::{Page, Renderer, Templates, templates::DEFAULT_THEME};
 use crate::site::{Selection, Site};
 
 /// What to build and how.
@@ -77,24 +79,53 @@ pub struct BuildReport {
     pub stages: Vec<(&'static str, Duration)>,
 }
 
+/// The site-wide inputs every post is read against: site.yaml and what it defines.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// site.yaml, with `--base-url` applied.
+    pub config: SiteConfig,
+    /// The programme's Things.
+    pub programme: Programme,
+    /// Known networks.
+    pub networks: NetworkRegistry,
+}
+
+impl Settings {
+    /// Reads and checks site.yaml.
+    pub fn load(options: &BuildOptions) -> Result<Self, Diagnostics> {
+        let mut config = SiteConfig::load(&options.site_dir)?;
+        if let Some(base_url) = &options.base_url {
+            config = config.with_base_url(base_url)?;
+        }
+        let programme = Programme::from_config(&config);
+        let networks = NetworkRegistry::from_config(&config)?;
+        Ok(Self { config, programme, networks })
+    }
+
+    /// What posts are checked against.
+    pub fn post_context(&self) -> PostContext<'_> {
+        PostContext { programme: &self.programme, networks: &self.networks }
+    }
+
+    /// The site model of these posts, with the drafts and future posts `options` asks for.
+    pub fn assemble(&self, posts: Vec<Arc<Post>>, options: &BuildOptions) -> Result<Site, Diagnostics> {
+        let selection = Selection { drafts: options.drafts, future: options.future, now: options.now };
+        Site::assemble(self.config.clone(), self.programme.clone(), self.networks.clone(), posts, selection)
+    }
+}
+
 /// Loads config, posts and templates, reporting every error of every file at once.
 pub fn load(options: &BuildOptions) -> Result<Loaded, Diagnostics> {
     let site_dir = &options.site_dir;
-    let mut config = SiteConfig::load(site_dir)?;
-    if let Some(base_url) = &options.base_url {
-        config = config.with_base_url(base_url)?;
-    }
-    let programme = Programme::from_config(&config);
-    let networks = NetworkRegistry::from_config(&config)?;
+    let settings = Settings::load(options)?;
     let mut problems = Diagnostics::default();
 
     let (posts_and_problems, templates) = rayon::join(
         || -> Result<_, Diagnostics> {
             let files = content::find_posts(site_dir)?;
-            let context = PostContext { programme: &programme, networks: &networks };
-            Ok(content::load_posts(site_dir, &files, &context))
+            Ok(content::load_posts(site_dir, &files, &settings.post_context()))
         },
-        || Templates::load(site_dir, &config.theme),
+        || Templates::load(site_dir, &settings.config.theme),
     );
     let posts = match posts_and_problems {
         Ok((posts, found)) => {
@@ -111,8 +142,8 @@ pub fn load(options: &BuildOptions) -> Result<Loaded, Diagnostics> {
         problems.sort();
         return Err(problems);
     }
-    let selection = Selection { drafts: options.drafts, future: options.future, now: options.now };
-    let site = Site::assemble(config, programme, networks, posts, selection).map_err(|mut e| {
+    let posts = posts.into_iter().map(Arc::new).collect();
+    let site = settings.assemble(posts, options).map_err(|mut e| {
         e.extend(problems.0.clone());
         e.sort();
         e
@@ -123,11 +154,26 @@ pub fn load(options: &BuildOptions) -> Result<Loaded, Diagnostics> {
     Ok(Loaded { site, templates, warnings: problems })
 }
 
-/// Renders every page and copies static files into `staging`, in parallel. Returns the number
+/// Renders every page and copies static files into `sink`, in parallel. Returns the number
 /// of files written, or every rendering error.
-pub fn write(loaded: &Loaded, site_dir: &Path, staging: &Staging) -> Result<usize, Diagnostics> {
+pub fn write(loaded: &Loaded, site_dir: &Path, sink: &dyn Sink) -> Result<usize, Diagnostics> {
     let renderer = Renderer::new(&loaded.site, &loaded.templates);
     let pages = renderer.pages();
+    let rendered = render_pages(&renderer, &pages, sink);
+    let statics = copy_static(&loaded.site, site_dir, sink);
+    match (rendered, statics) {
+        (Ok(()), Ok(statics)) => Ok(pages.len() + statics.len()),
+        (Err(mut problems), Err(more)) => {
+            problems.extend(more.0);
+            problems.sort();
+            Err(problems)
+        }
+        (Err(problems), _) | (_, Err(problems)) => Err(problems),
+    }
+}
+
+/// Renders `pages` in parallel into `sink`. Returns every rendering or writing error.
+pub fn render_pages(renderer: &Renderer<'_>, pages: &[Page], sink: &dyn Sink) -> Result<(), Diagnostics> {
     let errors: Vec<Diagnostic> = pages
         .par_iter()
         .filter_map(|&page| {
@@ -136,22 +182,12 @@ pub fn write(loaded: &Loaded, site_dir: &Path, staging: &Staging) -> Result<usiz
                 Ok(bytes) => bytes,
                 Err(d) => return Some(d),
             };
-            staging.write(&path, &bytes).err().map(|e| Diagnostic::error(format!("cannot write {path}: {e}")))
+            sink.write(&path, &bytes).err().map(|e| Diagnostic::error(format!("cannot write {path}: {e}")))
         })
         .collect();
     let mut problems = Diagnostics(errors);
-    let statics = match copy_static(&loaded.site, site_dir, staging) {
-        Ok(n) => n,
-        Err(found) => {
-            problems.extend(found.0);
-            0
-        }
-    };
-    if problems.has_errors() {
-        problems.sort();
-        return Err(problems);
-    }
-    Ok(pages.len() + statics)
+    problems.sort();
+    if problems.has_errors() { Err(problems) } else { Ok(()) }
 }
 
 /// Builds the site: load, render into a staging folder, swap it in. On any error the previous
@@ -188,7 +224,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 
 /// Writes the generated files that are not pages (`syntax.css`, `.nojekyll`, `CNAME`) and the
 /// static layers: default theme, site theme, site `static/`; a later file of the same path wins.
-fn copy_static(site: &Site, site_dir: &Path, staging: &Staging) -> Result<usize, Diagnostics> {
+/// Returns the paths written, sorted.
+pub fn copy_static(site: &Site, site_dir: &Path, sink: &dyn Sink) -> Result<Vec<String>, Diagnostics> {
     use std::collections::BTreeMap;
     enum Source {
         Bytes(Vec<u8>),
@@ -252,14 +289,14 @@ fn copy_static(site: &Site, site_dir: &Path, staging: &Staging) -> Result<usize,
         .par_iter()
         .filter_map(|(path, source)| {
             let result = match source {
-                Source::Bytes(bytes) => staging.write(path, bytes),
-                Source::Embedded(bytes) => staging.write(path, bytes),
-                Source::Disk(from) => std::fs::read(from).and_then(|bytes| staging.write(path, &bytes)),
+                Source::Bytes(bytes) => sink.write(path, bytes),
+                Source::Embedded(bytes) => sink.write(path, bytes),
+                Source::Disk(from) => std::fs::read(from).and_then(|bytes| sink.write(path, &bytes)),
             };
             result.err().map(|e| Diagnostic::error(format!("cannot copy {path}: {e}")))
         })
         .collect();
-    if errors.is_empty() { Ok(files.len()) } else { Err(Diagnostics(errors)) }
+    if errors.is_empty() { Ok(files.into_keys().collect()) } else { Err(Diagnostics(errors)) }
 }
 
 fn add_embedded(dir: &'static include_dir::Dir<'static>, add: &mut dyn FnMut(String, &'static [u8])) {

@@ -2,6 +2,7 @@
 //! tag. Built once from loaded posts; rendering reads it and never changes it.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -41,8 +42,9 @@ pub struct Site {
     pub programme: Programme,
     /// Known networks.
     pub networks: NetworkRegistry,
-    /// Included posts, newest first (ties by slug).
-    pub posts: Vec<Post>,
+    /// Included posts, newest first (ties by slug). Shared, so a live preview can keep the
+    /// posts that did not change from one rebuild to the next.
+    pub posts: Vec<Arc<Post>>,
     /// Posts per Thing, newest first; only Things with posts.
     pub by_thing: BTreeMap<u32, Vec<usize>>,
     /// Networks named by included posts, by name.
@@ -59,11 +61,11 @@ impl Site {
         config: SiteConfig,
         programme: Programme,
         networks: NetworkRegistry,
-        mut posts: Vec<Post>,
+        mut posts: Vec<Arc<Post>>,
         selection: Selection,
     ) -> Result<Self, Diagnostics> {
         let mut problems = Diagnostics::default();
-        let mut seen: HashMap<&str, &Post> = HashMap::new();
+        let mut seen: HashMap<&str, &Arc<Post>> = HashMap::new();
         for post in &posts {
             if let Some(first) = seen.insert(&post.slug, post) {
                 problems.push(

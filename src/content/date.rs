@@ -7,7 +7,7 @@ use std::fmt;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
 
 /// A date as the writer gave it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PostDate {
     /// `2011-07-18`: a calendar day, no time, no zone.
     Day(NaiveDate),

@@ -114,24 +114,8 @@ pub fn symlink_inside(site_dir: &Path, link: &Path) -> std::io::Result<bool> {
 /// Reads and validates every post, in parallel. Returns the posts in path order and every
 /// diagnostic found (errors and warnings); the caller decides whether errors are fatal.
 pub fn load_posts(site_dir: &Path, files: &[PathBuf], context: &PostContext<'_>) -> (Vec<Post>, Diagnostics) {
-    let results: Vec<Result<(Post, Vec<Diagnostic>), Diagnostics>> = files
-        .par_iter()
-        .map(|relative| {
-            let bytes = std::fs::read(site_dir.join(relative))
-                .map_err(|e| Diagnostics::from(Diagnostic::error(format!("cannot read: {e}")).in_file(relative)))?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                let (line, column) = position_of_byte(e.as_bytes(), e.utf8_error().valid_up_to());
-                Diagnostics::from(
-                    Diagnostic::error("this file is not valid UTF-8")
-                        .at(relative, line, column)
-                        .with_hint(format!("re-save {} as UTF-8 in your editor", display_path(relative))),
-                )
-            })?;
-            let post = Post::from_source(relative, &text, context)?;
-            let warnings = post.lint(context, &text);
-            Ok((post, warnings))
-        })
-        .collect();
+    let results: Vec<Result<(Post, Vec<Diagnostic>), Diagnostics>> =
+        files.par_iter().map(|relative| load_post(site_dir, relative, context)).collect();
     let mut posts = Vec::with_capacity(results.len());
     let mut problems = Diagnostics::default();
     for result in results {
@@ -144,6 +128,28 @@ pub fn load_posts(site_dir: &Path, files: &[PathBuf], context: &PostContext<'_>)
         }
     }
     (posts, problems)
+}
+
+/// Reads and validates one post (`relative` to the site): the post and its warnings, or every
+/// problem found in it.
+pub fn load_post(
+    site_dir: &Path,
+    relative: &Path,
+    context: &PostContext<'_>,
+) -> Result<(Post, Vec<Diagnostic>), Diagnostics> {
+    let bytes = std::fs::read(site_dir.join(relative))
+        .map_err(|e| Diagnostics::from(Diagnostic::error(format!("cannot read: {e}")).in_file(relative)))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let (line, column) = position_of_byte(e.as_bytes(), e.utf8_error().valid_up_to());
+        Diagnostics::from(
+            Diagnostic::error("this file is not valid UTF-8")
+                .at(relative, line, column)
+                .with_hint(format!("re-save {} as UTF-8 in your editor", display_path(relative))),
+        )
+    })?;
+    let post = Post::from_source(relative, &text, context)?;
+    let warnings = post.lint(context, &text);
+    Ok((post, warnings))
 }
 
 /// 1-based line and column of a byte offset.

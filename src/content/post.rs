@@ -30,7 +30,7 @@ pub struct Term {
 }
 
 /// An archived comment, its body still Markdown.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Comment {
     /// Who wrote it.
     pub author: String,
@@ -52,7 +52,7 @@ impl Comment {
 }
 
 /// One reflection, validated and ready for the site model.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Post {
     /// The file, relative to the site (`posts/2011/x.md`).
     pub source: PathBuf,

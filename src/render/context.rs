@@ -56,7 +56,7 @@ impl<'a> SiteContext<'a> {
 }
 
 /// A Thing as a link.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct ThingRef {
     /// Its number.
     pub number: u32,
@@ -69,7 +69,7 @@ pub struct ThingRef {
 }
 
 /// A network or tag as a link.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct TermRef {
     /// Display name.
     pub name: String,
@@ -80,7 +80,7 @@ pub struct TermRef {
 }
 
 /// A post in a list or feed: only what lists show, never the rendered body.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct PostSummary {
     /// Title.
     pub title: String,

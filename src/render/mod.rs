@@ -7,8 +7,12 @@
 pub mod context;
 pub mod templates;
 
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
+
 use tera::{Context, Value};
 
+use crate::content::Post;
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::markdown::Markdown;
 use crate::site::Site;
@@ -47,23 +51,138 @@ pub enum Page {
     NotFound,
 }
 
+/// What every page needs of one post, made once per post: its list view, that view as a
+/// template value (list pages share it by reference count), and hashes of what the post's
+/// pages are made from. A live preview keeps these for the posts that did not change.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The list view.
+    pub summary: PostSummary,
+    /// `summary` as a template value.
+    pub value: Value,
+    /// Hash of `summary`: list pages change only when this does.
+    pub summary_hash: u64,
+    /// Hash of the whole post: its own page changes only when this does.
+    pub post_hash: u64,
+}
+
+impl Prepared {
+    /// Prepares `post` for rendering in `site`. Depends only on the post and the site's
+    /// configuration, never on other posts.
+    pub fn new(site: &Site, post: &Post) -> Self {
+        let summary = PostSummary::new(site, post);
+        let value = Value::from_serializable(&summary);
+        let summary_hash = hash_of(&summary);
+        let post_hash = hash_of(&(post, summary_hash));
+        Self { summary, value, summary_hash, post_hash }
+    }
+}
+
+fn hash_of(value: &impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// Renders pages of one site.
 pub struct Renderer<'a> {
     site: &'a Site,
     templates: &'a Templates,
     markdown: Markdown,
-    summaries: Vec<PostSummary>,
-    /// The summaries converted to template values once; lists share them by reference count.
-    summary_values: Vec<Value>,
+    prepared: Vec<Arc<Prepared>>,
 }
 
 impl<'a> Renderer<'a> {
     /// Prepares the per-post summaries every list page shares.
     pub fn new(site: &'a Site, templates: &'a Templates) -> Self {
         use rayon::prelude::*;
-        let summaries: Vec<PostSummary> = site.posts.par_iter().map(|p| PostSummary::new(site, p)).collect();
-        let summary_values = summaries.par_iter().map(Value::from_serializable).collect();
-        Self { site, templates, markdown: Markdown::new(&site.base.path), summaries, summary_values }
+        let prepared = site.posts.par_iter().map(|p| Arc::new(Prepared::new(site, p))).collect();
+        Self::with_prepared(site, templates, prepared)
+    }
+
+    /// A renderer reusing posts prepared earlier: `prepared[i]` must be
+    /// `Prepared::new(site, &site.posts[i])`.
+    pub fn with_prepared(site: &'a Site, templates: &'a Templates, prepared: Vec<Arc<Prepared>>) -> Self {
+        assert_eq!(prepared.len(), site.posts.len(), "one prepared entry per post");
+        Self { site, templates, markdown: Markdown::new(&site.base.path), prepared }
+    }
+
+    /// A hash of everything page `page` is made from, short of the configuration and
+    /// templates (a change to those changes every page). Two renderings of pages with equal
+    /// fingerprints give equal bytes, so a live preview renders only pages whose fingerprint
+    /// changed. Keep it in step with [`Renderer::render`]: every input that reaches a page's
+    /// context must reach its fingerprint.
+    pub fn fingerprint(&self, page: Page) -> u64 {
+        let site = self.site;
+        let mut h = DefaultHasher::new();
+        let summaries = |h: &mut DefaultHasher, indexes: &mut dyn Iterator<Item = usize>| {
+            for i in indexes {
+                self.prepared[i].summary_hash.hash(h);
+            }
+        };
+        let term_groups = |h: &mut DefaultHasher, groups: &[crate::site::TermGroup]| {
+            for g in groups {
+                (&g.term, g.posts.len()).hash(h);
+            }
+        };
+        match page {
+            Page::Home(n) => {
+                let per_page = site.config.paginate;
+                let start = (n - 1) * per_page;
+                let end = (start + per_page).min(site.posts.len());
+                (0u8, n, self.home_page_count(), site.posts.len()).hash(&mut h);
+                summaries(&mut h, &mut (start..end));
+            }
+            Page::Post(i) => (1u8, self.prepared[i].post_hash).hash(&mut h),
+            Page::Things => {
+                2u8.hash(&mut h);
+                for (n, _) in site.programme.things() {
+                    (n, site.thing_posts(n).len()).hash(&mut h);
+                }
+            }
+            Page::Thing(n) => {
+                (3u8, n).hash(&mut h);
+                summaries(&mut h, &mut site.thing_posts(n).iter().copied());
+            }
+            Page::ThingFeed(n) => {
+                (4u8, n).hash(&mut h);
+                summaries(&mut h, &mut site.thing_posts(n).iter().copied().take(FEED_LIMIT));
+            }
+            Page::Networks => {
+                5u8.hash(&mut h);
+                term_groups(&mut h, &site.by_network);
+            }
+            Page::Network(i) => {
+                let group = &site.by_network[i];
+                (6u8, &group.term).hash(&mut h);
+                summaries(&mut h, &mut group.posts.iter().copied());
+            }
+            Page::Tags => {
+                7u8.hash(&mut h);
+                term_groups(&mut h, &site.by_tag);
+            }
+            Page::Tag(i) => {
+                let group = &site.by_tag[i];
+                (8u8, &group.term).hash(&mut h);
+                summaries(&mut h, &mut group.posts.iter().copied());
+            }
+            Page::Feed => {
+                9u8.hash(&mut h);
+                summaries(&mut h, &mut (0..site.posts.len().min(FEED_LIMIT)));
+            }
+            Page::Sitemap => {
+                (10u8, self.home_page_count()).hash(&mut h);
+                summaries(&mut h, &mut (0..site.posts.len()));
+                term_groups(&mut h, &site.by_network);
+                term_groups(&mut h, &site.by_tag);
+            }
+            Page::NotFound => 11u8.hash(&mut h),
+        }
+        h.finish()
+    }
+
+    fn summary(&self, i: usize) -> &PostSummary {
+        &self.prepared[i].summary
     }
 
     /// The values every template sees, to install once with [`Templates::set_globals`].
@@ -124,15 +243,15 @@ impl<'a> Renderer<'a> {
             Page::Home(n) => {
                 let per_page = site.config.paginate;
                 let start = (n - 1) * per_page;
-                let end = (start + per_page).min(self.summaries.len());
+                let end = (start + per_page).min(self.prepared.len());
                 let total_pages = self.home_page_count();
-                context.insert_value("posts", Value::from(self.summary_values[start..end].to_vec()));
+                context.insert_value("posts", self.pick(&(start..end).collect::<Vec<_>>()));
                 context.insert(
                     "paginator",
                     &Paginator {
                         current: n,
                         total_pages,
-                        total_posts: self.summaries.len(),
+                        total_posts: self.prepared.len(),
                         prev_url: (n > 1).then(|| site.base.path(&home_path(n - 1))),
                         next_url: (n < total_pages).then(|| site.base.path(&home_path(n + 1))),
                     },
@@ -141,7 +260,7 @@ impl<'a> Renderer<'a> {
             }
             Page::Post(i) => {
                 let post = &site.posts[i];
-                let summary = &self.summaries[i];
+                let summary = self.summary(i);
                 let path = post_path(&post.slug);
                 let comment_link = site.config.comments.as_ref().map(|c| CommentLink {
                     url: comment_url(&c.url, summary, &site.base.path(&path)),
@@ -269,7 +388,7 @@ impl<'a> Renderer<'a> {
 
     /// The summaries of these posts, as one template list.
     fn pick(&self, indexes: &[usize]) -> Value {
-        Value::from(indexes.iter().map(|&i| self.summary_values[i].clone()).collect::<Vec<Value>>())
+        Value::from(indexes.iter().map(|&i| self.prepared[i].value.clone()).collect::<Vec<Value>>())
     }
 
     fn homepage(&self, slug: &str) -> Option<String> {
@@ -285,7 +404,7 @@ impl<'a> Renderer<'a> {
             alternate_url: base.absolute(alternate),
             updated: indexes
                 .first()
-                .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |&i| self.summaries[i].date_rfc3339.clone()),
+                .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |&i| self.summary(i).date_rfc3339.clone()),
         }
     }
 
