@@ -28,6 +28,8 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder (default: SITE/public).
     Build(BuildArgs),
+    /// Build, serve on localhost and rebuild on every save; open pages reload by themselves.
+    Serve(ServeArgs),
 }
 
 /// `cpdblog build`.
@@ -45,4 +47,28 @@ pub struct BuildArgs {
     /// Override base_url from site.yaml (e.g. for a CI preview).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+}
+
+/// `cpdblog serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port to listen on (0: any free port).
+    #[arg(long, short, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on. The default keeps the preview on this machine; 0.0.0.0 shows it
+    /// to your whole network.
+    #[arg(long, alias = "interface", default_value = "127.0.0.1", value_name = "ADDRESS")]
+    pub bind: std::net::IpAddr,
+    /// Include posts marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include posts dated in the future.
+    #[arg(long)]
+    pub future: bool,
+    /// Open the preview in your web browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Write the preview here instead of a private temporary folder (never your public/).
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
 }

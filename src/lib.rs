@@ -17,5 +17,6 @@ pub mod panic;
 pub mod pipeline;
 pub mod programme;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod yaml;

@@ -2,6 +2,7 @@
 //! No command contains pipeline logic of its own.
 
 mod build;
+mod serve;
 
 use std::io::IsTerminal;
 
@@ -35,6 +36,7 @@ pub fn run(cli: Cli) -> u8 {
     };
     match cli.command {
         Command::Build(args) => build::run(&cli.site, args, verbosity),
+        Command::Serve(args) => serve::run(&cli.site, args, verbosity),
     }
 }
 

@@ -1,0 +1,242 @@
+//! Answering one HTTP request of the live preview, safely: only files inside the output
+//! folder, GET and HEAD only, no directory listings, no cross-origin grants, and only for
+//! requests addressed to this machine by name or IP (so a web page on another site cannot
+//! reach the preview through DNS rebinding). HTML pages get the live-reload script.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use percent_encoding::percent_decode_str;
+use tiny_http::{Header, Method, Request, Response};
+
+use super::reload::{EVENTS_PATH, Reload, SCRIPT, SCRIPT_PATH, inject_script};
+
+/// Where files come from and who may ask for them.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The output folder, canonical.
+    pub root: PathBuf,
+}
+
+/// What a URL path resolves to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Resolved {
+    /// A file inside the root.
+    File(PathBuf),
+    /// A folder asked for without its trailing slash: redirect to this location.
+    Redirect(String),
+    /// Nothing, or something that is not to be served.
+    NotFound,
+}
+
+/// Maps a request target (`/posts/x/?q=1`) to a file of `root`. Percent-decoding happens
+/// once, then any `..`, `.`, hidden name, backslash or NUL in a segment is refused, and the
+/// file found is checked, symlinks resolved, to be inside `root`.
+pub fn resolve(root: &Path, target: &str) -> Resolved {
+    let path = target.split(['?', '#']).next().unwrap_or_default();
+    if !path.starts_with('/') {
+        return Resolved::NotFound;
+    }
+    let Ok(decoded) = percent_decode_str(path).decode_utf8() else { return Resolved::NotFound };
+    let mut file = root.to_path_buf();
+    for segment in decoded.split('/').filter(|s| !s.is_empty()) {
+        let refused = segment == ".."
+            || (segment.starts_with('.') && segment != ".well-known")
+            || segment.contains(['\\', '\0', ':']);
+        if refused {
+            return Resolved::NotFound;
+        }
+        file.push(segment);
+    }
+    let Ok(canonical) = file.canonicalize() else { return Resolved::NotFound };
+    if !canonical.starts_with(root) {
+        return Resolved::NotFound;
+    }
+    if canonical.is_dir() {
+        if !path.ends_with('/') {
+            return Resolved::Redirect(format!("{path}/"));
+        }
+        let index = canonical.join("index.html");
+        return match index.canonicalize() {
+            Ok(index) if index.starts_with(root) && index.is_file() => Resolved::File(index),
+            _ => Resolved::NotFound,
+        };
+    }
+    if canonical.is_file() { Resolved::File(canonical) } else { Resolved::NotFound }
+}
+
+/// The Content-Type of a file, by extension.
+pub fn content_type(path: &Path) -> &'static str {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+    match extension.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" | "map" => "application/json",
+        "xml" => "application/xml; charset=utf-8",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "mp3" => "audio/mpeg",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "wasm" => "application/wasm",
+        _ => "application/octet-stream",
+    }
+}
+
+/// True for a Host (or Origin host) naming this machine: `localhost`, a `.localhost` name, or
+/// an IP address. Any other name could be an attacker's domain rebound to 127.0.0.1.
+pub fn is_local_host(host: &str) -> bool {
+    let host = host.trim();
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        // [::1]:1111
+        return rest.split(']').next().is_some_and(|ip| ip.parse::<std::net::Ipv6Addr>().is_ok());
+    } else {
+        host.rsplit_once(':').map_or(host, |(name, port)| if port.parse::<u16>().is_ok() { name } else { host })
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost" || name.ends_with(".localhost") || name.parse::<std::net::Ipv4Addr>().is_ok()
+}
+
+fn header<'r>(request: &'r Request, name: &'static str) -> Option<&'r str> {
+    request.headers().iter().find(|h| h.field.equiv(name)).map(|h| h.value.as_str())
+}
+
+fn with_common_headers<R: Read>(response: Response<R>, content_type: &str) -> Response<R> {
+    let headers: [(&str, &str); 4] = [
+        ("Content-Type", content_type),
+        ("Cache-Control", "no-store"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Server", "cpdblog"),
+    ];
+    headers.into_iter().fold(response, |r, (k, v)| {
+        r.with_header(Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header"))
+    })
+}
+
+fn text(status: u16, message: &str) -> Response<std::io::Cursor<Vec<u8>>> {
+    with_common_headers(
+        Response::from_string(format!("{message}\n")).with_status_code(status),
+        "text/plain; charset=utf-8",
+    )
+}
+
+/// Answers `request`. Errors writing to a client that went away are ignored.
+pub fn handle(request: Request, site: &Site, reload: &Reload) {
+    let _ = respond(request, site, reload);
+}
+
+fn respond(request: Request, site: &Site, reload: &Reload) -> std::io::Result<()> {
+    let local = header(&request, "Host").is_some_and(is_local_host);
+    if !local {
+        return request.respond(text(
+            403,
+            "403 Forbidden: this preview answers only requests for localhost or an IP address (DNS rebinding protection)",
+        ));
+    }
+    if header(&request, "Upgrade").is_some() {
+        return request.respond(text(400, "400 Bad Request: no WebSocket here; live reload uses Server-Sent Events"));
+    }
+    let method = request.method().clone();
+    if !matches!(method, Method::Get | Method::Head) {
+        let response = text(405, "405 Method Not Allowed: the preview only serves files (GET, HEAD)")
+            .with_header(Header::from_bytes(&b"Allow"[..], &b"GET, HEAD"[..]).expect("valid header"));
+        return request.respond(response);
+    }
+    let target = request.url().to_string();
+    let path = target.split('?').next().unwrap_or_default();
+    if path == EVENTS_PATH {
+        if header(&request, "Origin").is_some_and(|origin| !is_local_host(origin_host(origin))) {
+            return request.respond(text(403, "403 Forbidden: foreign origin"));
+        }
+        reload.subscribe(request.into_writer());
+        return Ok(());
+    }
+    if path == SCRIPT_PATH {
+        let response = Response::from_data(SCRIPT.as_bytes().to_vec());
+        return request.respond(with_common_headers(response, "text/javascript; charset=utf-8"));
+    }
+    match resolve(&site.root, &target) {
+        Resolved::File(file) => {
+            let bytes = std::fs::read(&file)?;
+            let kind = content_type(&file);
+            let bytes = if kind.starts_with("text/html") { inject_script(bytes) } else { bytes };
+            request.respond(with_common_headers(Response::from_data(bytes), kind))
+        }
+        Resolved::Redirect(location) => {
+            let response = text(301, &format!("Moved to {location}"))
+                .with_header(Header::from_bytes(&b"Location"[..], location.as_bytes()).expect("valid header"));
+            request.respond(response)
+        }
+        Resolved::NotFound => {
+            let page = site.root.join("404.html");
+            let bytes = std::fs::read(&page).unwrap_or_else(|_| {
+                b"<!doctype html><title>Not found</title><h1>Not found</h1><p>Nothing is built here yet.</p>".to_vec()
+            });
+            let response = Response::from_data(inject_script(bytes)).with_status_code(404);
+            request.respond(with_common_headers(response, "text/html; charset=utf-8"))
+        }
+    }
+}
+
+/// `http://localhost:1111` → `localhost:1111`.
+fn origin_host(origin: &str) -> &str {
+    origin.split_once("://").map_or(origin, |(_, rest)| rest).trim_end_matches('/')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_only_inside_the_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("out");
+        std::fs::create_dir_all(root.join("posts/a")).unwrap();
+        std::fs::create_dir_all(root.join("empty")).unwrap();
+        std::fs::write(root.join("posts/a/index.html"), "a").unwrap();
+        std::fs::write(root.join(".cpdblog-output"), "").unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "s").unwrap();
+        let root = root.canonicalize().unwrap();
+        assert_eq!(resolve(&root, "/posts/a/"), Resolved::File(root.join("posts/a/index.html")));
+        assert_eq!(resolve(&root, "/posts/a/?x=1"), Resolved::File(root.join("posts/a/index.html")));
+        assert_eq!(resolve(&root, "/posts/%61/"), Resolved::File(root.join("posts/a/index.html")));
+        assert_eq!(resolve(&root, "/posts/a"), Resolved::Redirect("/posts/a/".into()));
+        for bad in [
+            "/../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/%2E%2E%2Fsecret.txt",
+            "/posts/..%2f..%2fsecret.txt",
+            "/%252e%252e/secret.txt",
+            "/..\\secret.txt",
+            "/..%5csecret.txt",
+            "/posts/a/index.html%00.png",
+            "//secret.txt",
+            "/empty/",
+            "/.cpdblog-output",
+            "secret.txt",
+            "/C:/secret.txt",
+        ] {
+            assert_eq!(resolve(&root, bad), Resolved::NotFound, "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_local_hosts_are_accepted() {
+        for ok in ["localhost", "localhost:1111", "127.0.0.1:1111", "[::1]:1111", "192.168.1.5", "blog.localhost:80"] {
+            assert!(is_local_host(ok), "{ok}");
+        }
+        for bad in ["evil.example", "evil.example:1111", "localhost.evil.example", "", "127.0.0.1.nip.io"] {
+            assert!(!is_local_host(bad), "{bad}");
+        }
+    }
+}

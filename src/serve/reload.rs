@@ -1,0 +1,216 @@
+//! The live-reload channel: Server-Sent Events from the preview to its open pages. It only
+//! pushes; nothing a page sends is read. Pages reload after a rebuild, swap stylesheets after
+//! a stylesheet-only change, and show an overlay with the errors of a failed rebuild until
+//! the next good one.
+
+use std::io::Write;
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+use crate::diagnostic::Diagnostics;
+
+/// Where pages listen.
+pub const EVENTS_PATH: &str = "/__cpdblog/events";
+/// Where the script is served.
+pub const SCRIPT_PATH: &str = "/__cpdblog/livereload.js";
+/// The script pages load; it builds the overlay with `textContent`, never HTML.
+pub const SCRIPT: &str = include_str!("livereload.js");
+
+/// Adds the live-reload script to a served HTML page, before its last `</body>` (or at the
+/// end). Only the preview does this; built files never contain it.
+pub fn inject_script(mut html: Vec<u8>) -> Vec<u8> {
+    let tag = format!("<script src=\"{SCRIPT_PATH}\"></script>\n");
+    let at = html.windows(7).rposition(|w| w.eq_ignore_ascii_case(b"</body>")).unwrap_or(html.len());
+    html.splice(at..at, tag.into_bytes());
+    html
+}
+
+/// One error for the overlay.
+#[derive(Debug, Serialize)]
+struct Problem {
+    /// `posts/x.md:3:7`, or empty.
+    location: String,
+    message: String,
+    /// The whole diagnostic as the terminal shows it, without colour.
+    text: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Hello<'a> {
+    build: &'a str,
+}
+
+/// The open pages, and what a page connecting now should be told.
+pub struct Reload {
+    clients: Mutex<Vec<Box<dyn Write + Send>>>,
+    state: Mutex<State>,
+}
+
+struct State {
+    /// Changes with every good rebuild, so a page reconnecting after a missed reload knows.
+    build: String,
+    generation: u64,
+    /// The `problems` event of the failed rebuild now shown, if any.
+    problems: Option<String>,
+}
+
+impl Default for Reload {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Reload {
+    /// No pages yet.
+    pub fn new() -> Self {
+        Self {
+            clients: Mutex::default(),
+            state: Mutex::new(State { build: build_id(0), generation: 0, problems: None }),
+        }
+    }
+
+    /// Takes over a request's connection as an event stream, and tells the page the current
+    /// build and any errors showing.
+    pub fn subscribe(&self, mut writer: Box<dyn Write + Send>) {
+        let (hello, problems) = {
+            let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            (event("hello", &json(&Hello { build: &state.build })), state.problems.clone())
+        };
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
+                    X-Content-Type-Options: nosniff\r\nConnection: keep-alive\r\n\r\nretry: 500\n\n";
+        let mut greeting = format!("{head}{hello}");
+        if let Some(problems) = problems {
+            greeting.push_str(&problems);
+        }
+        if writer.write_all(greeting.as_bytes()).and_then(|()| writer.flush()).is_ok() {
+            self.clients.lock().unwrap_or_else(|e| e.into_inner()).push(writer);
+        }
+    }
+
+    /// Pages reload (after a rebuild that changed pages).
+    pub fn reload(&self) {
+        let build = self.next_build();
+        self.broadcast(&event("reload", &json(&Hello { build: &build })));
+    }
+
+    /// Pages swap their stylesheets (after a change to stylesheets only).
+    pub fn stylesheets(&self) {
+        let build = self.next_build();
+        self.broadcast(&event("css", &json(&Hello { build: &build })));
+    }
+
+    /// A rebuild succeeded without changing any page: clear any overlay.
+    pub fn ok(&self) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).problems = None;
+        self.broadcast(&event("ok", "{}"));
+    }
+
+    /// A rebuild failed: pages show these errors until the next good rebuild.
+    pub fn problems(&self, problems: &Diagnostics) {
+        let list: Vec<Problem> = problems
+            .0
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| Problem {
+                location: d.location().unwrap_or_default(),
+                message: d.message.clone(),
+                text: d.render(false),
+            })
+            .collect();
+        let message = event("problems", &json(&list));
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).problems = Some(message.clone());
+        self.broadcast(&message);
+    }
+
+    /// Keeps idle connections alive and lets go of pages that closed.
+    pub fn ping(&self) {
+        self.broadcast(": ping\n\n");
+    }
+
+    /// Pages listening now.
+    pub fn listeners(&self) -> usize {
+        self.clients.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    fn next_build(&self) -> String {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.generation += 1;
+        state.build = build_id(state.generation);
+        state.problems = None;
+        state.build.clone()
+    }
+
+    fn broadcast(&self, message: &str) {
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        clients.retain_mut(|client| client.write_all(message.as_bytes()).and_then(|()| client.flush()).is_ok());
+    }
+}
+
+fn build_id(generation: u64) -> String {
+    format!("{}-{generation}", std::process::id())
+}
+
+/// JSON for an event's data line. `<` is escaped too, so no value can close a tag if the data
+/// ever reaches HTML.
+fn json(value: &impl Serialize) -> String {
+    serde_json::to_string(value).expect("plain data serialises").replace('<', "\\u003c")
+}
+
+/// One Server-Sent Event. JSON text has no raw newlines, so one data line holds it.
+fn event(name: &str, data: &str) -> String {
+    format!("event: {name}\ndata: {data}\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Diagnostic;
+    use std::sync::Arc;
+
+    #[derive(Clone, Default)]
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+    impl Write for Sink {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_script_goes_before_the_body_closes() {
+        let page = inject_script(b"<html><body><p>x</p></BODY></html>".to_vec());
+        let page = String::from_utf8(page).unwrap();
+        assert!(page.contains("<p>x</p><script src=\"/__cpdblog/livereload.js\"></script>\n</BODY>"), "{page}");
+        let bare = String::from_utf8(inject_script(b"<p>no body</p>".to_vec())).unwrap();
+        assert!(bare.ends_with("</script>\n"));
+    }
+
+    #[test]
+    fn pages_get_events_and_late_comers_see_current_errors() {
+        let reload = Reload::new();
+        let early = Sink::default();
+        reload.subscribe(Box::new(early.clone()));
+        let problems = Diagnostics::from(Diagnostic::error("bad <script>alert(1)</script>").at("posts/<x>.md", 3, 7));
+        reload.problems(&problems);
+        let late = Sink::default();
+        reload.subscribe(Box::new(late.clone()));
+        reload.reload();
+        let early = String::from_utf8(early.0.lock().unwrap().clone()).unwrap();
+        let late = String::from_utf8(late.0.lock().unwrap().clone()).unwrap();
+        assert!(early.starts_with("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream"));
+        for stream in [&early, &late] {
+            assert!(stream.contains("event: problems\ndata: [{\"location\":\"posts/\\u003cx>.md:3:7\""), "{stream}");
+            assert!(!stream.contains("<script>"), "escaped for HTML too: {stream}");
+            assert!(stream.contains("event: reload\n"), "{stream}");
+        }
+        let after = Sink::default();
+        reload.subscribe(Box::new(after.clone()));
+        let after = String::from_utf8(after.0.lock().unwrap().clone()).unwrap();
+        assert!(!after.contains("problems"), "fixed errors are not shown to new pages");
+        assert_eq!(reload.listeners(), 3);
+    }
+}
