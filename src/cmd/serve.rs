@@ -42,36 +42,32 @@ pub fn run(site: &Path, args: ServeArgs, verbosity: Verbosity) -> u8 {
             );
         }
     }
+    if let Err(problem) = preview.listen() {
+        report(&Diagnostics::from(problem), verbosity);
+        return EXIT_ERRORS;
+    }
     if !args.bind.is_loopback() {
         eprintln!("warning: listening on {}: anyone on your network can see this preview, drafts included", args.bind);
     }
     if verbosity != Verbosity::Quiet {
-        eprintln!("Serving {} at {}", site_name(site), preview.url());
         if verbosity == Verbosity::Verbose {
             let addresses: Vec<String> = preview.addresses().iter().map(ToString::to_string).collect();
             eprintln!("Listening on {}; writing to {}", addresses.join(" and "), preview.output().display());
         }
+        eprintln!("Serving {} at {}", site_name(site), preview.url());
         eprintln!("Watching posts/, static/, templates/, themes/ and site.yaml. Press Ctrl-C to stop.");
     }
     if args.open {
         open_browser(preview.url());
     }
-    let result = preview.run(&mut |event| match event {
+    preview.run(&mut |event| match event {
         Report::Rebuild { changed, result } => print_rebuild(changed, result, verbosity),
         Report::WatchError(e) => eprintln!("warning: file watcher: {e}"),
     });
-    match result {
-        Ok(()) => {
-            if verbosity != Verbosity::Quiet {
-                eprintln!("Stopped.");
-            }
-            EXIT_OK
-        }
-        Err(problem) => {
-            report(&Diagnostics::from(problem), verbosity);
-            EXIT_ERRORS
-        }
+    if verbosity != Verbosity::Quiet {
+        eprintln!("Stopped.");
     }
+    EXIT_OK
 }
 
 fn site_name(site: &Path) -> String {

@@ -169,7 +169,7 @@ fn respond(request: Request, site: &Site, reload: &Reload) -> std::io::Result<()
         Resolved::File(file) => {
             let bytes = std::fs::read(&file)?;
             let kind = content_type(&file);
-            let bytes = if kind.starts_with("text/html") { inject_script(bytes) } else { bytes };
+            let bytes = if kind.starts_with("text/html") { inject_script(bytes, &reload.build()) } else { bytes };
             request.respond(with_common_headers(Response::from_data(bytes), kind))
         }
         Resolved::Redirect(location) => {
@@ -182,7 +182,7 @@ fn respond(request: Request, site: &Site, reload: &Reload) -> std::io::Result<()
             let bytes = std::fs::read(&page).unwrap_or_else(|_| {
                 b"<!doctype html><title>Not found</title><h1>Not found</h1><p>Nothing is built here yet.</p>".to_vec()
             });
-            let response = Response::from_data(inject_script(bytes)).with_status_code(404);
+            let response = Response::from_data(inject_script(bytes, &reload.build())).with_status_code(404);
             request.respond(with_common_headers(response, "text/html; charset=utf-8"))
         }
     }

@@ -4,7 +4,8 @@
 (() => {
   "use strict";
   const OVERLAY = "cpdblog-error-overlay";
-  let build = null;
+  // The build this page was served from; a different one on connecting means a reload was missed.
+  let build = (document.currentScript && document.currentScript.dataset.build) || null;
 
   function clearOverlay() {
     const old = document.getElementById(OVERLAY);

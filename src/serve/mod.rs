@@ -16,9 +16,8 @@ use std::sync::Arc;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
-use notify::RecursiveMode;
 use notify::event::{AccessKind, AccessMode, EventKind};
-use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+use notify::{RecursiveMode, Watcher};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::incremental::{Changed, Rebuilt, Session};
@@ -26,8 +25,12 @@ use crate::pipeline::BuildOptions;
 use reload::Reload;
 
 /// Quiet time after the last file event before a rebuild starts: long enough to gather an
-/// editor's save (write, rename, chmod), short enough to feel instant.
-pub const DEBOUNCE: Duration = Duration::from_millis(30);
+/// editor's save (backup, write, rename, chmod: a few milliseconds) or a burst of writes into
+/// one rebuild, short enough to feel instant.
+pub const DEBOUNCE: Duration = Duration::from_millis(25);
+
+/// A stream of events that never goes quiet still gets a rebuild this often.
+const LONGEST_WAIT: Duration = Duration::from_millis(500);
 
 /// How often idle event streams get a keep-alive comment.
 const PING_EVERY: Duration = Duration::from_secs(15);
@@ -84,6 +87,8 @@ pub struct Preview {
     reload: Arc<Reload>,
     root: PathBuf,
     private_output: Option<PathBuf>,
+    messages: Option<mpsc::Receiver<Message>>,
+    watcher: Option<Box<dyn std::any::Any>>,
 }
 
 impl Preview {
@@ -144,6 +149,8 @@ impl Preview {
             reload: Arc::new(Reload::new()),
             root,
             private_output,
+            messages: None,
+            watcher: None,
         })
     }
 
@@ -171,9 +178,9 @@ impl Preview {
         result
     }
 
-    /// Serves and rebuilds on change until Ctrl-C. Removes the private output folder on the
-    /// way out; a folder given with `--output` is left as it is.
-    pub fn run(mut self, report: &mut dyn FnMut(Report<'_>)) -> Result<(), Diagnostic> {
+    /// Starts watching the site and answering requests; from here on a save triggers a
+    /// rebuild (handled by [`Preview::run`]) and Ctrl-C stops.
+    pub fn listen(&mut self) -> Result<(), Diagnostic> {
         let (sender, messages) = mpsc::channel();
         let stop = sender.clone();
         ctrlc::set_handler(move || {
@@ -181,31 +188,25 @@ impl Preview {
         })
         .map_err(|e| Diagnostic::error(format!("cannot handle Ctrl-C: {e}")))?;
 
-        let watched = sender.clone();
-        let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
+        // Debouncing is done by `run`, which waits for a quiet moment; notify's debouncer
+        // crates either drop event kinds (so the reads of each rebuild would trigger the
+        // next) or emit each event after a fixed delay rather than after a quiet period.
+        let watched = sender;
+        let mut watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
             let message = match result {
-                Ok(events) => {
-                    let paths: Vec<PathBuf> = events
-                        .into_iter()
-                        .filter(|e| changes_content(&e.event.kind))
-                        .flat_map(|e| e.event.paths.clone())
-                        .collect();
-                    if paths.is_empty() {
-                        return;
-                    }
-                    Message::Changed(paths)
-                }
-                Err(errors) => {
-                    Message::WatchError(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
-                }
+                Ok(event) if changes_content(&event.kind) => Message::Changed(event.paths),
+                Ok(_) => return,
+                Err(e) => Message::WatchError(e.to_string()),
             };
             let _ = watched.send(message);
         })
         .map_err(|e| Diagnostic::error(format!("cannot watch the site for changes: {e}")))?;
-        let site_dir = self.session.options().site_dir.clone();
-        debouncer
-            .watch(&site_dir, RecursiveMode::Recursive)
+        let site_dir = &self.session.options().site_dir;
+        watcher
+            .watch(site_dir, RecursiveMode::Recursive)
             .map_err(|e| Diagnostic::error(format!("cannot watch {}: {e}", site_dir.display())))?;
+        self.watcher = Some(Box::new(watcher));
+        self.messages = Some(messages);
 
         let site = http::Site { root: self.root.clone() };
         for server in &self.servers {
@@ -217,7 +218,14 @@ impl Preview {
                 }
             });
         }
+        Ok(())
+    }
 
+    /// Rebuilds on every change until Ctrl-C, after [`Preview::listen`]. Removes the private
+    /// output folder on the way out; a folder given with `--output` is left as it is.
+    pub fn run(mut self, report: &mut dyn FnMut(Report<'_>)) {
+        let Some(messages) = self.messages.take() else { return };
+        let site_dir = self.session.options().site_dir.clone();
         let output = self.session.output().to_path_buf();
         loop {
             let mut paths = match messages.recv_timeout(PING_EVERY) {
@@ -232,12 +240,18 @@ impl Preview {
                     continue;
                 }
             };
+            // Gather the rest of the burst: rebuild once nothing has changed for DEBOUNCE.
             let mut stopping = false;
-            while let Ok(message) = messages.try_recv() {
-                match message {
-                    Message::Changed(more) => paths.extend(more),
-                    Message::WatchError(e) => report(Report::WatchError(e)),
-                    Message::Stop => stopping = true,
+            let first = std::time::Instant::now();
+            while first.elapsed() < LONGEST_WAIT {
+                match messages.recv_timeout(DEBOUNCE) {
+                    Ok(Message::Changed(more)) => paths.extend(more),
+                    Ok(Message::WatchError(e)) => report(Report::WatchError(e)),
+                    Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => {
+                        stopping = true;
+                        break;
+                    }
+                    Err(RecvTimeoutError::Timeout) => break,
                 }
             }
             if stopping {
@@ -256,13 +270,12 @@ impl Preview {
             }
             report(Report::Rebuild { changed: &changed, result: &result });
         }
-        drop(debouncer);
+        self.watcher = None;
         for server in &self.servers {
             server.unblock();
         }
         if let Some(private) = self.private_output.take() {
             let _ = std::fs::remove_dir_all(private);
         }
-        Ok(())
     }
 }

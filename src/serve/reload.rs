@@ -18,9 +18,10 @@ pub const SCRIPT_PATH: &str = "/__cpdblog/livereload.js";
 pub const SCRIPT: &str = include_str!("livereload.js");
 
 /// Adds the live-reload script to a served HTML page, before its last `</body>` (or at the
-/// end). Only the preview does this; built files never contain it.
-pub fn inject_script(mut html: Vec<u8>) -> Vec<u8> {
-    let tag = format!("<script src=\"{SCRIPT_PATH}\"></script>\n");
+/// end), with the build the page comes from, so a page that missed a reload while it loaded
+/// catches up. Only the preview does this; built files never contain it.
+pub fn inject_script(mut html: Vec<u8>, build: &str) -> Vec<u8> {
+    let tag = format!("<script src=\"{SCRIPT_PATH}\" data-build=\"{build}\"></script>\n");
     let at = html.windows(7).rposition(|w| w.eq_ignore_ascii_case(b"</body>")).unwrap_or(html.len());
     html.splice(at..at, tag.into_bytes());
     html
@@ -128,6 +129,11 @@ impl Reload {
         self.broadcast(": ping\n\n");
     }
 
+    /// The current build's id (digits and a dash).
+    pub fn build(&self) -> String {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).build.clone()
+    }
+
     /// Pages listening now.
     pub fn listeners(&self) -> usize {
         self.clients.lock().unwrap_or_else(|e| e.into_inner()).len()
@@ -182,10 +188,13 @@ mod tests {
 
     #[test]
     fn the_script_goes_before_the_body_closes() {
-        let page = inject_script(b"<html><body><p>x</p></BODY></html>".to_vec());
+        let page = inject_script(b"<html><body><p>x</p></BODY></html>".to_vec(), "7-1");
         let page = String::from_utf8(page).unwrap();
-        assert!(page.contains("<p>x</p><script src=\"/__cpdblog/livereload.js\"></script>\n</BODY>"), "{page}");
-        let bare = String::from_utf8(inject_script(b"<p>no body</p>".to_vec())).unwrap();
+        assert!(
+            page.contains("<p>x</p><script src=\"/__cpdblog/livereload.js\" data-build=\"7-1\"></script>\n</BODY>"),
+            "{page}"
+        );
+        let bare = String::from_utf8(inject_script(b"<p>no body</p>".to_vec(), "7-1")).unwrap();
         assert!(bare.ends_with("</script>\n"));
     }
 
