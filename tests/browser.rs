@@ -50,8 +50,9 @@ impl Browser {
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", driver.display()));
         let mut browser = Self { driver: child, port, session: String::new() };
         let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not start");
+        // Ready when /status says so; until then connections may be refused or reset.
+        while !browser.try_call("GET", "/status", None).is_ok_and(|v| v["value"]["ready"] == json!(true)) {
+            assert!(Instant::now() < deadline, "chromedriver did not become ready");
             std::thread::sleep(Duration::from_millis(50));
         }
         let capabilities = json!({"capabilities": {"alwaysMatch": {
@@ -67,24 +68,32 @@ impl Browser {
         Some(browser)
     }
 
-    /// One WebDriver command.
+    /// One WebDriver command; panics on a WebDriver error.
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let value = self.try_call(method, path, body).unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        assert!(value["value"]["error"].is_null(), "{method} {path}: {value}");
+        value
+    }
+
+    /// One WebDriver command, or the connection error.
+    fn try_call(&self, method: &str, path: &str, body: Option<Value>) -> std::io::Result<Value> {
         let body = body.map(|b| b.to_string()).unwrap_or_default();
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port))?;
+        stream.set_read_timeout(Some(Duration::from_secs(60)))?;
         write!(
             stream,
             "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\n\
              Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
             self.port,
             body.len()
-        )
-        .unwrap();
+        )?;
         // ChromeDriver keeps connections open: read the head, then Content-Length bytes.
         let mut bytes = Vec::new();
         let mut byte = [0u8; 1];
         while !bytes.ends_with(b"\r\n\r\n") {
-            assert_eq!(stream.read(&mut byte).unwrap(), 1, "chromedriver closed the connection");
+            if stream.read(&mut byte)? != 1 {
+                return Err(std::io::Error::other("chromedriver closed the connection"));
+            }
             bytes.push(byte[0]);
         }
         let head = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
@@ -94,12 +103,8 @@ impl Browser {
             .and_then(|v| v.trim().parse().ok())
             .expect("a Content-Length");
         let mut body = vec![0u8; length];
-        stream.read_exact(&mut body).unwrap();
-        let response = String::from_utf8_lossy(&body).into_owned();
-        let json = response.clone();
-        let value: Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {response}"));
-        assert!(value["value"]["error"].is_null(), "{method} {path}: {value}");
-        value
+        stream.read_exact(&mut body)?;
+        serde_json::from_slice(&body).map_err(std::io::Error::other)
     }
 
     fn open(&self, url: &str) {
@@ -176,6 +181,17 @@ fn the_open_page_follows_edits_errors_and_fixes() {
         v.as_str().is_some_and(|t| t.contains("Fixed: LinkedIn and LISNPN."))
     });
     assert!(browser.eval(OVERLAY_TEXT).is_null(), "the overlay is gone");
+
+    // A stylesheet change is swapped in: the page is not reloaded.
+    browser.eval("window.cpdblogTestMarker = 'still here'; return null");
+    fixture.write("static/style.css", "body { outline: 7px solid rgb(1, 2, 3); }");
+    browser.wait_for(
+        "the new stylesheet",
+        "return getComputedStyle(document.body).outlineColor",
+        Duration::from_secs(2),
+        |v| v.as_str() == Some("rgb(1, 2, 3)"),
+    );
+    assert_eq!(browser.eval("return window.cpdblogTestMarker"), json!("still here"), "no reload for CSS");
 }
 
 #[test]

@@ -119,6 +119,14 @@ fn edits_adds_renames_deletes_and_mistakes_end_like_a_clean_build() {
             true,
         ),
         (
+            "a post's date changes, so lists reorder",
+            Box::new(|l| {
+                l.write("posts/2011-09-01-mastodon.md", &post("Thing 24", "2010-01-01", 5, "Mastodon", "Toot."));
+                vec!["posts/2011-09-01-mastodon.md"]
+            }),
+            true,
+        ),
+        (
             "rename a post file",
             Box::new(|l| {
                 std::fs::rename(

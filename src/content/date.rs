@@ -112,7 +112,13 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 
 impl Ord for PostDate {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.instant().cmp(&other.instant()).then_with(|| self.iso().cmp(&other.iso()))
+        // Equal instants: a bare day before a date-time, then by offset; never by formatting,
+        // which sorting 10,000 posts would do a hundred thousand times.
+        let rank = |d: &Self| match d {
+            Self::Day(_) => (0, 0),
+            Self::Instant(t) => (1, t.offset().local_minus_utc()),
+        };
+        self.instant().cmp(&other.instant()).then_with(|| rank(self).cmp(&rank(other)))
     }
 }
 

@@ -171,10 +171,17 @@ impl<'a> Renderer<'a> {
                 summaries(&mut h, &mut (0..site.posts.len().min(FEED_LIMIT)));
             }
             Page::Sitemap => {
+                // Only addresses and dates: a summary edit leaves the sitemap alone.
                 (10u8, self.home_page_count()).hash(&mut h);
-                summaries(&mut h, &mut (0..site.posts.len()));
-                term_groups(&mut h, &site.by_network);
-                term_groups(&mut h, &site.by_tag);
+                for post in &site.posts {
+                    (&post.slug, &post.date).hash(&mut h);
+                }
+                for (n, _) in site.programme.things() {
+                    site.thing_posts(n).first().hash(&mut h);
+                }
+                for g in site.by_network.iter().chain(&site.by_tag) {
+                    (&g.term, g.posts.first()).hash(&mut h);
+                }
             }
             Page::NotFound => 11u8.hash(&mut h),
         }
