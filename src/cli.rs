@@ -30,6 +30,23 @@ pub enum Command {
     Build(BuildArgs),
     /// Build, serve on localhost and rebuild on every save; open pages reload by themselves.
     Serve(ServeArgs),
+    /// Check everything a build would (configuration, posts, templates, links) and report
+    /// every problem; writes nothing.
+    Check(CheckArgs),
+}
+
+/// `cpdblog check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Treat warnings as errors (exit 1 if there are any).
+    #[arg(long)]
+    pub strict: bool,
+    /// Include posts marked `draft: true`, as `build --drafts` would.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include posts dated in the future, as `build --future` would.
+    #[arg(long)]
+    pub future: bool,
 }
 
 /// `cpdblog build`.

@@ -11,6 +11,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod highlight;
 pub mod incremental;
+pub mod lint;
 pub mod markdown;
 pub mod output;
 pub mod panic;

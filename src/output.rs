@@ -190,6 +190,17 @@ impl Sink for Staging {
     }
 }
 
+/// A sink that only checks paths and forgets the bytes: `cpdblog check` renders everything a
+/// build would, to find template errors, and writes nothing.
+#[derive(Debug, Default)]
+pub struct Discard;
+
+impl Sink for Discard {
+    fn write(&self, relative: &str, _bytes: &[u8]) -> io::Result<()> {
+        check_relative(relative)
+    }
+}
+
 /// Files rendered into memory, for a small update of an existing output.
 #[derive(Debug, Default)]
 pub struct Collected(Mutex<Vec<(String, Vec<u8>)>>);

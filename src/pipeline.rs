@@ -2,6 +2,7 @@
 //! `build` runs all of it; `check` and `serve` reuse [`load`] and [`write`] rather than copying
 //! them.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -137,6 +138,9 @@ pub fn load(options: &BuildOptions) -> Result<Loaded, Diagnostics> {
             Vec::new()
         }
     };
+    // Checks of the posts that loaded run even when others failed, so one run reports all.
+    problems.extend(crate::site::duplicate_slugs(posts.iter()).0);
+    problems.extend(posts.iter().filter_map(|p| crate::lint::dates(p, options.now)));
     let templates = templates.map_err(|found| problems.extend(found.0.clone())).ok();
     if problems.has_errors() {
         problems.sort();
@@ -154,15 +158,15 @@ pub fn load(options: &BuildOptions) -> Result<Loaded, Diagnostics> {
     Ok(Loaded { site, templates, warnings: problems })
 }
 
-/// Renders every page and copies static files into `sink`, in parallel. Returns the number
-/// of files written, or every rendering error.
-pub fn write(loaded: &Loaded, site_dir: &Path, sink: &dyn Sink) -> Result<usize, Diagnostics> {
+/// Renders every page and copies static files into `sink`, in parallel. Returns the paths
+/// written, or every rendering error.
+pub fn write(loaded: &Loaded, site_dir: &Path, sink: &dyn Sink) -> Result<HashSet<String>, Diagnostics> {
     let renderer = Renderer::new(&loaded.site, &loaded.templates);
     let pages = renderer.pages();
     let rendered = render_pages(&renderer, &pages, sink);
     let statics = copy_static(&loaded.site, site_dir, sink);
     match (rendered, statics) {
-        (Ok(()), Ok(statics)) => Ok(pages.len() + statics.len()),
+        (Ok(()), Ok(statics)) => Ok(pages.iter().map(|&p| renderer.output_path(p)).chain(statics).collect()),
         (Err(mut problems), Err(more)) => {
             problems.extend(more.0);
             problems.sort();
@@ -203,8 +207,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let loaded = load(options)?;
     stage("load config, posts and templates");
     let staging = Staging::begin(&options.site_dir, &options.output_dir())?;
-    let files = write(&loaded, &options.site_dir, &staging)?;
+    let produced = write(&loaded, &options.site_dir, &staging)?;
     stage("render and write pages, copy static files");
+    let mut warnings = loaded.warnings;
+    warnings.extend(crate::lint::links(&loaded.site, &produced));
+    warnings.sort();
     let output = staging.output().to_path_buf();
     let changes = staging.commit().map_err(|e| {
         Diagnostics::from(Diagnostic::error(format!("cannot move the new site into {}: {e}", output.display())))
@@ -213,13 +220,39 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     Ok(BuildReport {
         posts: loaded.site.posts.len(),
         left_out: loaded.site.left_out,
-        files: files + 1,
+        files: produced.len() + 1,
         output,
         elapsed: started.elapsed(),
-        warnings: loaded.warnings,
+        warnings,
         stages,
         changes,
     })
+}
+
+/// What `cpdblog check` found in a site that would build.
+#[derive(Debug)]
+pub struct CheckReport {
+    /// Posts the build would include.
+    pub posts: usize,
+    /// Posts it would leave out.
+    pub left_out: usize,
+    /// Every warning.
+    pub warnings: Diagnostics,
+}
+
+/// Loads and validates everything a build would and renders every page to find template
+/// errors, writing nothing. Returns the warnings, or every error and warning.
+pub fn check(options: &BuildOptions) -> Result<CheckReport, Diagnostics> {
+    let loaded = load(options)?;
+    let produced = write(&loaded, &options.site_dir, &crate::output::Discard).map_err(|mut e| {
+        e.extend(loaded.warnings.0.clone());
+        e.sort();
+        e
+    })?;
+    let mut warnings = loaded.warnings;
+    warnings.extend(crate::lint::links(&loaded.site, &produced));
+    warnings.sort();
+    Ok(CheckReport { posts: loaded.site.posts.len(), left_out: loaded.site.left_out, warnings })
 }
 
 /// Writes the generated files that are not pages (`syntax.css`, `.nojekyll`, `CNAME`) and the

@@ -64,22 +64,7 @@ impl Site {
         mut posts: Vec<Arc<Post>>,
         selection: Selection,
     ) -> Result<Self, Diagnostics> {
-        let mut problems = Diagnostics::default();
-        let mut seen: HashMap<&str, &Arc<Post>> = HashMap::new();
-        for post in &posts {
-            if let Some(first) = seen.insert(&post.slug, post) {
-                problems.push(
-                    Diagnostic::error(format!(
-                        "two posts have the slug `{}`: {} and {}",
-                        post.slug,
-                        display_path(&first.source),
-                        display_path(&post.source)
-                    ))
-                    .in_file(&post.source)
-                    .with_hint("set a different `slug:` in one of them"),
-                );
-            }
-        }
+        let problems = duplicate_slugs(posts.iter().map(|p| &**p));
         if problems.has_errors() {
             return Err(problems);
         }
@@ -124,6 +109,27 @@ impl Site {
     pub fn things_done(&self) -> usize {
         self.programme.things().filter(|(n, _)| self.by_thing.contains_key(n)).count()
     }
+}
+
+/// Two posts with one slug would write one page: an error naming both files.
+pub fn duplicate_slugs<'a>(posts: impl IntoIterator<Item = &'a Post>) -> Diagnostics {
+    let mut problems = Diagnostics::default();
+    let mut seen: HashMap<&str, &Post> = HashMap::new();
+    for post in posts {
+        if let Some(first) = seen.insert(&post.slug, post) {
+            problems.push(
+                Diagnostic::error(format!(
+                    "two posts have the slug `{}`: {} and {}",
+                    post.slug,
+                    display_path(&first.source),
+                    display_path(&post.source)
+                ))
+                .in_file(&post.source)
+                .with_hint("set a different `slug:` in one of them"),
+            );
+        }
+    }
+    problems
 }
 
 fn group(groups: &mut HashMap<String, TermGroup>, term: &Term, index: usize) {

@@ -33,6 +33,17 @@ pub fn parse<T: DeserializeOwned>(text: &str, first_line: usize) -> Result<T, Ya
         if hint.is_none() && offending.chars().take(column).any(|c| c == '\t') {
             hint = Some("YAML does not allow tabs for indentation; indent with spaces".into());
         }
+        if message.contains("end of stream") || message.contains("quoted scalar") {
+            // An unclosed quote swallows the rest of the frontmatter; point at where it opened.
+            if let Some((index, quote_column)) = unclosed_quote(text) {
+                return YamlError {
+                    line: index + first_line,
+                    column: quote_column,
+                    message: "this quote is never closed".into(),
+                    hint: Some("end the value with the same quote mark on the same line".into()),
+                };
+            }
+        }
         YamlError { line: line + first_line - 1, column, message, hint }
     })
 }
@@ -56,6 +67,29 @@ pub fn value_position(text: &str, value: &str, first_line: usize) -> Option<(usi
         let at = line.find(value)?;
         let before = line[..at].trim_end_matches(['"', '\'']).trim_end();
         (before.ends_with(':') || before.ends_with('-')).then(|| (first_line + index, line[..at].chars().count() + 1))
+    })
+}
+
+/// The first line whose value opens a quote it does not close: (0-based line, 1-based column).
+fn unclosed_quote(text: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(index, line)| {
+        let value_start = line.find(": ").map(|i| i + 2).or_else(|| line.find("- ").map(|i| i + 2))?;
+        let value = &line[value_start..];
+        let trimmed = value.trim_start();
+        let quote = trimmed.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let after = &trimmed[1..];
+        let closed = if quote == '"' {
+            let mut escaped = false;
+            after.chars().any(|c| {
+                let close = c == '"' && !escaped;
+                escaped = c == '\\' && !escaped;
+                close
+            })
+        } else {
+            after.contains('\'')
+        };
+        let column = line[..value_start + (value.len() - trimmed.len())].chars().count() + 1;
+        (!closed).then_some((index, column))
     })
 }
 

@@ -15,6 +15,54 @@ fn every_broken_post_is_reported_at_its_place() {
 }
 
 #[test]
+fn check_reports_every_problem_in_one_run_and_writes_nothing() {
+    let site = Fixture::new("broken");
+    let before = common::tree(&site.site);
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(common::tree(&site.site), before, "check writes nothing");
+    let err = stderr(&out);
+    assert!(err.ends_with("Check failed: 16 errors, 6 warnings.\n"), "{err}");
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn check_warns_about_links_to_missing_pages_and_strict_fails_on_warnings() {
+    let site = Fixture::new("basic");
+    site.write(
+        "posts/2011-09-01-links.md",
+        "---\ntitle: Links\ndate: 2011-09-01\nthing: 7\n---\nSee [Thing 6](/blog/things/6/), [a tag](../../tags/reflection/),\n[a missing post](/posts/not-written-yet/) and [a Thing without posts](/things/22/).\n\n[An old file](../2011-07-18-online-networks.md) and [elsewhere](https://example.org/x/).\n",
+    );
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(0), "warnings alone pass");
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "posts/2011-09-01-links.md:7:1: warning: link to `/posts/not-written-yet/`, a page this site does not have"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("posts/2011-09-01-links.md:9:1: warning: link to `../2011-07-18-online-networks.md`"),
+        "{err}"
+    );
+    assert!(err.contains("not to its Markdown file"), "{err}");
+    for fine in ["/blog/things/6/", "../../tags/reflection/", "https://example.org/x/", "/things/22/"] {
+        assert!(!err.contains(&format!("link to `{fine}`")), "{fine} exists (every Thing has a page): {err}");
+    }
+    assert!(err.contains("Checked 6 posts: 3 warnings, no errors."), "{err}");
+    assert!(!site.public().exists(), "check writes nothing");
+
+    let strict = site.run(&["check", "--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(stderr(&strict).contains("Check failed: 3 warnings (--strict makes them errors)."), "{}", stderr(&strict));
+
+    let built = site.run(&["build"]);
+    assert!(built.status.success());
+    assert!(stderr(&built).contains("link to `/posts/not-written-yet/`"), "build shows the same warnings");
+}
+
+#[test]
 fn unknown_config_key_names_the_closest() {
     let site = Fixture::new("basic");
     site.write("site.yaml", "title: T\nbase_url: https://x.org/\npaginte: 5\n");

@@ -268,3 +268,20 @@ fn a_port_in_use_is_a_clear_error() {
     assert!(err.contains(&format!("error: port {port} is already in use on 127.0.0.1")), "{err}");
     assert!(err.contains("--port"), "{err}");
 }
+
+#[test]
+fn loopback_by_default_on_ipv4_and_ipv6_and_a_warning_when_exposed() {
+    let fixture = Fixture::new("basic");
+    let server = Server::start(&fixture.site, &[]);
+    if let Ok(mut v6) = TcpStream::connect(("::1", server.port)) {
+        write!(v6, "GET / HTTP/1.1\r\nHost: [::1]:{}\r\nConnection: close\r\n\r\n", server.port).unwrap();
+        let mut response = String::new();
+        v6.read_to_string(&mut response).unwrap();
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    }
+    drop(server);
+
+    let exposed = Server::start(&fixture.site, &["--bind", "0.0.0.0"]);
+    let log = exposed.log.lock().unwrap().join("\n");
+    assert!(log.contains("warning: listening on 0.0.0.0: anyone on your network can see this preview"), "{log}");
+}

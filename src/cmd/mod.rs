@@ -2,6 +2,7 @@
 //! No command contains pipeline logic of its own.
 
 mod build;
+mod check;
 mod serve;
 
 use std::io::IsTerminal;
@@ -37,6 +38,7 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Build(args) => build::run(&cli.site, args, verbosity),
         Command::Serve(args) => serve::run(&cli.site, args, verbosity),
+        Command::Check(args) => check::run(&cli.site, args, verbosity),
     }
 }
 

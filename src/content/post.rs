@@ -259,7 +259,8 @@ impl Post {
         })
     }
 
-    /// Warnings for a post that loaded: networks the registry does not know.
+    /// Warnings for a post that loaded: networks the registry does not know, and the text
+    /// checks of [`crate::lint::post`].
     pub fn lint(&self, context: &PostContext<'_>, text: &str) -> Vec<Diagnostic> {
         let mut warnings = Vec::new();
         let Ok(split) = frontmatter::split(text) else { return warnings };
@@ -276,6 +277,7 @@ impl Post {
                 warnings.push(d);
             }
         }
+        warnings.extend(crate::lint::post(self, text, context));
         warnings
     }
 
