@@ -64,6 +64,10 @@ pub struct BuildArgs {
     /// Override base_url from site.yaml (e.g. for a CI preview).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Replace the output folder even if cpdblog did not write it (its top-level dotfiles,
+    /// such as .git, are kept).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `cpdblog serve`.

@@ -357,7 +357,7 @@ impl Session {
             pages.par_iter().map(|&page| (renderer.output_path(page), renderer.fingerprint(page))).collect();
 
         if self.full_render_due {
-            let staging = Staging::begin(site_dir, &self.output)?;
+            let staging = Staging::begin(site_dir, &self.output, false)?;
             render_pages(&renderer, &pages, &staging)?;
             let statics: BTreeSet<String> = copy_static(&site, site_dir, &staging)?.into_iter().collect();
             let output = self.output.display().to_string();

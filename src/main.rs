@@ -11,6 +11,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     cpdblog::panic::install_hook();
+    if std::env::var_os("CPDBLOG_DEBUG_PANIC").is_some() {
+        // A hidden switch, so tests can check what a crash looks like to the user.
+        panic!("CPDBLOG_DEBUG_PANIC is set");
+    }
     let cli = cpdblog::cli::Cli::parse();
     ExitCode::from(cpdblog::cmd::run(cli))
 }

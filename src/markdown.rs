@@ -1,8 +1,10 @@
 //! Markdown to HTML with pulldown-cmark: CommonMark plus tables, footnotes, strikethrough,
 //! task lists and smart punctuation; an `id` on every heading; fenced code highlighted by
 //! [`crate::highlight`]; root-relative links given the site's base path; `javascript:` and
-//! similar URLs neutralised. Comment bodies go through a stricter path that shows raw HTML as
-//! text.
+//! similar URLs neutralised. Archived comments (written by other people, often imported with
+//! their HTML) are rendered the same way and then sanitised with ammonia: only harmless
+//! formatting and http(s)/mailto links survive, and no images, which would be requests to
+//! other hosts.
 
 use std::collections::HashSet;
 
@@ -16,12 +18,16 @@ pub struct Markdown {
     base_path: String,
 }
 
-/// Whether raw HTML in the source is passed through (posts) or shown as text (comments).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum RawHtml {
-    Keep,
-    Escape,
-}
+/// The allow-list for comments: ammonia's defaults (formatting, lists, quotes, code, tables,
+/// links), without images, and with links only to http(s) and mail.
+static COMMENT_SANITISER: std::sync::LazyLock<ammonia::Builder<'static>> = std::sync::LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .rm_tags(["img"])
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .link_rel(Some("nofollow noopener noreferrer ugc"));
+    builder
+});
 
 impl Markdown {
     /// A renderer for a site served under `base_path` (`/` or `/cpd/`).
@@ -31,15 +37,16 @@ impl Markdown {
 
     /// A post body. Raw HTML is kept, as WordPress and Blogger posts are full of it.
     pub fn render_post(&self, source: &str) -> String {
-        self.render(source, RawHtml::Keep)
+        self.render(source)
     }
 
-    /// An archived comment: raw HTML is shown as text, so a comment can never inject markup.
+    /// An archived comment: Markdown with its HTML sanitised, so a comment can never inject
+    /// script, styles, frames, forms or images; links get `rel="nofollow noopener noreferrer ugc"`.
     pub fn render_comment(&self, source: &str) -> String {
-        self.render(source, RawHtml::Escape)
+        COMMENT_SANITISER.clean(&self.render(source)).to_string()
     }
 
-    fn render(&self, source: &str, raw_html: RawHtml) -> String {
+    fn render(&self, source: &str) -> String {
         let options = Options::ENABLE_TABLES
             | Options::ENABLE_FOOTNOTES
             | Options::ENABLE_STRIKETHROUGH
@@ -101,7 +108,6 @@ impl Markdown {
                     let dest_url = self.fix_url(dest_url, true);
                     events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
                 }
-                Event::Html(h) | Event::InlineHtml(h) if raw_html == RawHtml::Escape => events.push(Event::Text(h)),
                 other => events.push(other),
             }
         }
@@ -228,10 +234,32 @@ mod tests {
     }
 
     #[test]
-    fn comments_show_raw_html_as_text() {
-        let html = Markdown::new("/").render_comment("Hi <script>alert(1)</script> <b onmouseover=x>there</b>");
-        assert!(!html.contains("<script>"), "{html}");
-        assert!(html.contains("&lt;script&gt;"), "{html}");
-        assert!(!html.contains("<b "), "{html}");
+    fn comments_keep_formatting_and_lose_anything_active() {
+        let html = Markdown::new("/").render_comment(
+            "Hi <script>alert(1)</script> <b onmouseover=x>there</b>, <em>see</em> \
+             <a href=\"https://example.org/\" onclick=x>this</a> <a href=\"javascript:alert(2)\">or this</a>\n\n\
+             <img src=\"https://tracker.example/pixel.gif\"><iframe src=\"https://x.example/\"></iframe>\
+             <style>body{display:none}</style><form><input></form>",
+        );
+        for gone in [
+            "<script",
+            "alert(1)",
+            "onmouseover",
+            "onclick",
+            "javascript:",
+            "<img",
+            "tracker",
+            "<iframe",
+            "<style",
+            "<form",
+            "<input",
+        ] {
+            assert!(!html.contains(gone), "{gone} in {html}");
+        }
+        assert!(html.contains("<b>there</b>") && html.contains("<em>see</em>"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://example.org/\" rel=\"nofollow noopener noreferrer ugc\">this</a>"),
+            "{html}"
+        );
     }
 }

@@ -67,10 +67,11 @@ pub struct Changes {
 
 impl Staging {
     /// Checks that `output` may be written for the site in `site_dir`, then creates a fresh
-    /// staging folder beside it.
-    pub fn begin(site_dir: &Path, output: &Path) -> Result<Self, Diagnostic> {
+    /// staging folder beside it. With `force`, a non-empty folder cpdblog did not write is
+    /// taken over (its files replaced, its top-level dotfiles kept) instead of refused.
+    pub fn begin(site_dir: &Path, output: &Path, force: bool) -> Result<Self, Diagnostic> {
         let output = absolute(output);
-        check_location(site_dir, &output)?;
+        check_location(site_dir, &output, force)?;
         let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
         let parent = output.parent().ok_or_else(|| Diagnostic::error("the output folder has no parent folder"))?;
         fs::create_dir_all(parent).map_err(|e| {
@@ -83,7 +84,8 @@ impl Staging {
                 .map_err(|e| Diagnostic::error(format!("cannot clear {}: {e}", staging.display())))?;
         }
         fs::create_dir(&staging).map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", staging.display())))?;
-        let mode = if output.join(MARKER).is_file() { Mode::Update } else { Mode::Fresh };
+        let taken_over = force && fs::read_dir(&output).is_ok_and(|mut entries| entries.next().is_some());
+        let mode = if output.join(MARKER).is_file() || taken_over { Mode::Update } else { Mode::Fresh };
         Ok(Self {
             output,
             staging,
@@ -167,6 +169,10 @@ impl Staging {
                     fs::rename(from, &to)?;
                 }
                 let removed = remove_stale(&self.output, &produced)?;
+                if !self.output.join(MARKER).is_file() {
+                    // A folder taken over with --force is ours from now on.
+                    fs::write(self.output.join(MARKER), MARKER_TEXT)?;
+                }
                 fs::remove_dir_all(&self.staging)?;
                 let written = staged.iter().map(|(relative, ..)| relative).collect::<HashSet<_>>().len();
                 Changes { written, unchanged: produced.len() - written, removed }
@@ -377,7 +383,9 @@ fn normalise(path: &Path) -> PathBuf {
 }
 
 /// Refuses an output folder that would destroy or be confused with the site's sources.
-pub fn check_location(site_dir: &Path, output: &Path) -> Result<(), Diagnostic> {
+/// With `force`, a non-empty folder without our marker is allowed; the refusals that protect
+/// the site's sources, the home folder and the file system root always apply.
+pub fn check_location(site_dir: &Path, output: &Path, force: bool) -> Result<(), Diagnostic> {
     let site = absolute(site_dir);
     let output = absolute(output);
     let refuse = |why: String| {
@@ -410,12 +418,12 @@ pub fn check_location(site_dir: &Path, output: &Path) -> Result<(), Diagnostic> 
         let mut entries =
             fs::read_dir(&output).map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", output.display())))?;
         let empty = entries.next().is_none();
-        if !empty && !output.join(MARKER).exists() {
+        if !empty && !output.join(MARKER).exists() && !force {
             return Err(Diagnostic::error(format!(
                 "refusing to replace {}: it is not empty and was not written by cpdblog (no {MARKER} file in it)",
                 output.display()
             ))
-            .with_hint("move its files elsewhere or delete it, or choose another folder with --output"));
+            .with_hint("move its files elsewhere, choose another folder with --output, or pass --force to replace its files (top-level dotfiles such as .git are kept)"));
         }
     } else if output.exists() {
         return refuse("it is a file, not a folder".into());
@@ -432,15 +440,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path().join("site");
         fs::create_dir_all(site.join("posts")).unwrap();
-        assert!(check_location(&site, &site).is_err());
-        assert!(check_location(&site, dir.path()).is_err());
-        assert!(check_location(&site, &site.join("posts/out")).is_err());
-        assert!(check_location(&site, &site.join("public/../posts")).is_err());
-        assert!(check_location(&site, &site.join("public")).is_ok());
+        assert!(check_location(&site, &site, false).is_err());
+        assert!(check_location(&site, dir.path(), false).is_err());
+        assert!(check_location(&site, &site.join("posts/out"), false).is_err());
+        assert!(check_location(&site, &site.join("public/../posts"), false).is_err());
+        assert!(check_location(&site, &site.join("public"), false).is_ok());
         let foreign = dir.path().join("docs");
         fs::create_dir_all(&foreign).unwrap();
         fs::write(foreign.join("thesis.tex"), "x").unwrap();
-        let err = check_location(&site, &foreign).unwrap_err();
+        let err = check_location(&site, &foreign, false).unwrap_err();
         assert!(err.message.contains("not written by cpdblog"), "{err}");
     }
 
@@ -449,7 +457,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path().join("site");
         fs::create_dir_all(&site).unwrap();
-        let staging = Staging::begin(&site, &site.join("public")).unwrap();
+        let staging = Staging::begin(&site, &site.join("public"), false).unwrap();
         for bad in ["../x", "/etc/x", "a/../../x", "", "a\\..\\x"] {
             assert!(staging.write(bad, b"x").is_err(), "{bad}");
         }
@@ -465,12 +473,12 @@ mod tests {
         let site = dir.path().join("site");
         fs::create_dir_all(&site).unwrap();
         let out = site.join("public");
-        let first = Staging::begin(&site, &out).unwrap();
+        let first = Staging::begin(&site, &out, false).unwrap();
         first.write("old.html", b"1").unwrap();
         first.commit().unwrap();
         fs::create_dir_all(out.join(".git")).unwrap();
         fs::write(out.join(".git/config"), "x").unwrap();
-        let second = Staging::begin(&site, &out).unwrap();
+        let second = Staging::begin(&site, &out, false).unwrap();
         assert_eq!(second.mode(), Mode::Update);
         second.write("new.html", b"2").unwrap();
         second.write("deep/er/page.html", b"3").unwrap();
@@ -483,7 +491,7 @@ mod tests {
 
         let mtime = |p: &str| fs::metadata(out.join(p)).unwrap().modified().unwrap();
         let before = mtime("new.html");
-        let third = Staging::begin(&site, &out).unwrap();
+        let third = Staging::begin(&site, &out, false).unwrap();
         third.write("new.html", b"2").unwrap();
         third.write("deep/er/page.html", b"changed").unwrap();
         assert_eq!(third.commit().unwrap(), Changes { written: 1, unchanged: 1, removed: 0 });
@@ -497,12 +505,12 @@ mod tests {
         let site = dir.path().join("site");
         fs::create_dir_all(&site).unwrap();
         let out = site.join("public");
-        let first = Staging::begin(&site, &out).unwrap();
+        let first = Staging::begin(&site, &out, false).unwrap();
         for page in ["a/b/c/index.html", "a/b/d/index.html", "a/keep.html", "x/y/index.html"] {
             first.write(page, page.as_bytes()).unwrap();
         }
         first.commit().unwrap();
-        let second = Staging::begin(&site, &out).unwrap();
+        let second = Staging::begin(&site, &out, false).unwrap();
         second.write("a/keep.html", b"a/keep.html").unwrap();
         assert_eq!(second.commit().unwrap(), Changes { written: 0, unchanged: 1, removed: 3 });
         assert!(out.join("a/keep.html").is_file());

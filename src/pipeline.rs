@@ -34,12 +34,22 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// The moment that separates past from future posts.
     pub now: DateTime<Utc>,
+    /// Replace an output folder cpdblog did not write (`--force`).
+    pub force: bool,
 }
 
 impl BuildOptions {
     /// Defaults for the site in `site_dir`.
     pub fn new(site_dir: impl Into<PathBuf>) -> Self {
-        Self { site_dir: site_dir.into(), output: None, drafts: false, future: false, base_url: None, now: Utc::now() }
+        Self {
+            site_dir: site_dir.into(),
+            output: None,
+            drafts: false,
+            future: false,
+            base_url: None,
+            now: Utc::now(),
+            force: false,
+        }
     }
 
     /// The output folder this build writes.
@@ -206,7 +216,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     };
     let loaded = load(options)?;
     stage("load config, posts and templates");
-    let staging = Staging::begin(&options.site_dir, &options.output_dir())?;
+    let staging = Staging::begin(&options.site_dir, &options.output_dir(), options.force)?;
     let produced = write(&loaded, &options.site_dir, &staging)?;
     stage("render and write pages, copy static files");
     let mut warnings = loaded.warnings;

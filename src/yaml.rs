@@ -33,6 +33,12 @@ pub fn parse<T: DeserializeOwned>(text: &str, first_line: usize) -> Result<T, Ya
         if hint.is_none() && offending.chars().take(column).any(|c| c == '\t') {
             hint = Some("YAML does not allow tabs for indentation; indent with spaces".into());
         }
+        if message.contains("recursion limit exceeded") {
+            hint =
+                Some("the YAML is nested too deeply; frontmatter needs at most a list of comments with replies".into());
+        } else if message.contains("repetition limit exceeded") {
+            hint = Some("`*alias` references expand to too much data; write the values out instead".into());
+        }
         if message.contains("end of stream") || message.contains("quoted scalar") {
             // An unclosed quote swallows the rest of the frontmatter; point at where it opened.
             if let Some((index, quote_column)) = unclosed_quote(text) {

@@ -13,6 +13,7 @@ pub fn run(site: &Path, args: BuildArgs, verbosity: Verbosity) -> u8 {
     options.drafts = args.drafts;
     options.future = args.future;
     options.base_url = args.base_url;
+    options.force = args.force;
     match pipeline::build(&options) {
         Ok(built) => {
             report(&built.warnings, verbosity);

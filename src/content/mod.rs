@@ -19,6 +19,9 @@ use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 /// The folder posts live in.
 pub const POSTS_DIR: &str = "posts";
 
+/// Largest post file read: a long reflection is tens of KiB.
+pub const POST_SIZE_LIMIT: u64 = 16 * 1024 * 1024;
+
 /// A frontmatter string that also accepts numbers and booleans (`tags: [2011]`), so writers
 /// are not punished for YAML's typing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -137,8 +140,22 @@ pub fn load_post(
     relative: &Path,
     context: &PostContext<'_>,
 ) -> Result<(Post, Vec<Diagnostic>), Diagnostics> {
-    let bytes = std::fs::read(site_dir.join(relative))
-        .map_err(|e| Diagnostics::from(Diagnostic::error(format!("cannot read: {e}")).in_file(relative)))?;
+    let path = site_dir.join(relative);
+    let cannot_read =
+        |e: std::io::Error| Diagnostics::from(Diagnostic::error(format!("cannot read: {e}")).in_file(relative));
+    let size = std::fs::metadata(&path).map_err(cannot_read)?.len();
+    if size > POST_SIZE_LIMIT {
+        return Err(Diagnostics::from(
+            Diagnostic::error(format!(
+                "this file is {} MiB; a post is limited to {} MiB",
+                size / (1024 * 1024),
+                POST_SIZE_LIMIT / (1024 * 1024)
+            ))
+            .in_file(relative)
+            .with_hint("split it into several posts, and put large files such as PDFs in static/"),
+        ));
+    }
+    let bytes = std::fs::read(&path).map_err(cannot_read)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let (line, column) = position_of_byte(e.as_bytes(), e.utf8_error().valid_up_to());
         Diagnostics::from(

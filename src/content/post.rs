@@ -88,6 +88,10 @@ pub struct Post {
 
 const DATE_HINT: &str = "write YYYY-MM-DD (2011-07-18) or an RFC 3339 date-time (2011-07-18T09:30:00+01:00)";
 
+/// Largest frontmatter accepted: real frontmatter is a few hundred bytes (imported comments
+/// a few KiB); anything bigger is a mistake or an attack on the YAML parser.
+pub const FRONTMATTER_LIMIT: usize = 64 * 1024;
+
 /// Longest summary taken from a first paragraph, in characters.
 const SUMMARY_LIMIT: usize = 300;
 
@@ -99,6 +103,17 @@ impl Post {
         let split = frontmatter::split(text).map_err(|e| {
             Diagnostics::from(Diagnostic::error(e.message).at(source, e.line, 1).with_source(text).with_hint(e.hint))
         })?;
+        if split.yaml.len() > FRONTMATTER_LIMIT {
+            return Err(Diagnostics::from(
+                Diagnostic::error(format!(
+                    "the frontmatter is {} KiB; frontmatter is limited to {} KiB",
+                    split.yaml.len() / 1024,
+                    FRONTMATTER_LIMIT / 1024
+                ))
+                .at(source, split.yaml_line, 1)
+                .with_hint("keep long text in the post's body, after the closing `---`"),
+            ));
+        }
         let raw: RawFrontmatter = yaml::parse(split.yaml, split.yaml_line).map_err(|e| {
             let mut d = Diagnostic::error(e.message).at(source, e.line, e.column).with_source(text);
             d.hint = e.hint;

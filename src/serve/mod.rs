@@ -134,7 +134,7 @@ impl Preview {
                 (private.clone(), Some(private))
             }
         };
-        crate::output::check_location(&options.build.site_dir, &output)?;
+        crate::output::check_location(&options.build.site_dir, &output, false)?;
         std::fs::create_dir_all(&output)
             .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", output.display())))?;
         let root = output.canonicalize().unwrap_or_else(|_| output.clone());

@@ -1,0 +1,270 @@
+//! Hostile and broken input: escaped everywhere, nothing written outside the output, nothing
+//! lost on failure, bounded on bombs, a friendly crash. (../shared/RELIABILITY.md)
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant, SystemTime};
+
+use common::{Fixture, stderr, tree};
+
+const HOSTILE_POST: &str = r#"---
+title: "\"><script>alert(1)</script> & 'quotes' </title>"
+date: 2011-09-01
+thing: 7
+summary: "</title><script>alert(2)</script> & more"
+networks: ["<img src=x onerror=alert(3)>", "Tom & \"Jerry\""]
+tags: ["<script>alert(4)</script>", "R&D", "'single'"]
+comments:
+  - author: "<script>alert(5)</script>"
+    url: "javascript:alert(6)"
+    body: "Nice! <script>alert(7)</script> <a href=\"javascript:alert(8)\">click</a> <img src=\"https://tracker.example/p.gif\">"
+    replies:
+      - author: "Eve \" onmouseover=\"alert(9)"
+        body: "**bold** <iframe src=\"https://evil.example/\"></iframe>"
+---
+Body with [a bad link](javascript:alert(10)) and ![x](data:text/html;base64,PHNjcmlwdD4=).
+"#;
+
+#[test]
+fn hostile_text_is_escaped_in_html_feeds_and_sitemap() {
+    let site = Fixture::new("basic");
+    site.write("posts/2011-09-01-hostile.md", HOSTILE_POST);
+    let out = site.build();
+    assert!(out.status.success());
+    let files = tree(&site.public());
+    let mut xml = 0;
+    for (path, bytes) in &files {
+        let text = String::from_utf8_lossy(bytes);
+        for raw in ["<script", "<img src=x", "<iframe", "onmouseover=\"alert", "tracker.example"] {
+            assert!(!text.contains(raw), "{path} contains raw {raw}");
+        }
+        assert!(!text.contains("href=\"javascript:") && !text.contains("src=\"data:text"), "{path}: script URL");
+        if path.ends_with(".xml") {
+            roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{path} is not well-formed XML: {e}"));
+            xml += 1;
+        }
+        if path.ends_with(".html") {
+            assert_balanced(path, &text);
+        }
+    }
+    assert!(xml >= 3, "site feed, Thing feeds and sitemap checked");
+    let page = site.page("posts/hostile/index.html");
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+            || page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{page}"
+    );
+    assert!(page.contains("<strong>bold</strong>"), "comment formatting survives sanitising");
+    let feed = site.page("atom.xml");
+    assert!(feed.contains("&lt;script&gt;alert(1)&lt;/script&gt;") || feed.contains("&amp;lt;script"), "{feed}");
+}
+
+/// Every opened `<tag>` of the kinds the theme uses is closed: a cheap check that escaping
+/// never let markup of the content change the page's structure.
+fn assert_balanced(path: &str, html: &str) {
+    for tag in ["article", "section", "header", "footer", "nav", "main", "ol", "ul", "li", "a", "p", "h1", "h2"] {
+        let opened = html.matches(&format!("<{tag}>")).count() + html.matches(&format!("<{tag} ")).count();
+        let closed = html.matches(&format!("</{tag}>")).count();
+        assert_eq!(opened, closed, "{path}: <{tag}> opened {opened} times, closed {closed}");
+    }
+}
+
+#[test]
+fn hostile_names_write_nothing_outside_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    common::copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"), &site);
+    let write = |name: &str, text: &str| std::fs::write(site.join("posts").join(name), text).unwrap();
+    write(
+        "2011-09-01-escape.md",
+        "---\ntitle: \"../../../escape\"\ndate: 2011-09-01\ntags: [\"../../../outside\", \"..\\\\..\\\\evil\", \"/etc/passwd\", \"%2e%2e%2fx\", \"CON\", \"a/b/c\"]\nnetworks: [\"../../net\", \"/abs\"]\n---\nx\n",
+    );
+    write("....md", "---\ntitle: Dots\ndate: 2011-09-02\n---\nx\n");
+    let before = outside(dir.path());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cpdblog"))
+        .args(["build", "--site"])
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(outside(dir.path()), before, "nothing changed outside site/public");
+    for path in tree(&site.join("public")).keys() {
+        assert!(path.split('/').all(|part| part != ".." && !part.is_empty()), "{path}");
+    }
+    let public = site.join("public");
+    assert!(public.join("tags/outside/index.html").is_file());
+    assert!(public.join("tags/etc-passwd/index.html").is_file());
+    assert!(public.join("networks/net/index.html").is_file());
+}
+
+/// Every file under `root` except the output folder, with its bytes.
+fn outside(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    tree(root).into_iter().filter(|(path, _)| !path.starts_with("site/public/")).collect()
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_byte_for_byte_and_untouched() {
+    let site = Fixture::new("basic");
+    site.build();
+    let stamps = |root: &Path| -> BTreeMap<String, (Vec<u8>, SystemTime)> {
+        walkdir::WalkDir::new(root)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let key = e.path().strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                (key, (std::fs::read(e.path()).unwrap(), e.metadata().unwrap().modified().unwrap()))
+            })
+            .collect()
+    };
+    let before = stamps(&site.public());
+    // Fails while rendering (after many pages were already rendered), not while loading.
+    site.write(
+        "templates/tag.html",
+        "{% extends \"base.html\" %}{% block content %}{{ tag.no.such.thing }}{% endblock content %}",
+    );
+    site.write("posts/2011-09-03-new.md", "---\ntitle: New\ndate: 2011-09-03\n---\nNew post.\n");
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stamps(&site.public()), before, "bytes and mtimes as they were");
+    let names: Vec<String> =
+        std::fs::read_dir(&site.site).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(names.iter().all(|n| !n.contains("staging")), "no staging folder left: {names:?}");
+}
+
+#[test]
+fn a_foreign_output_folder_is_refused_unless_forced() {
+    let site = Fixture::new("basic");
+    let docs = site.site.join("docs");
+    std::fs::create_dir_all(docs.join(".git")).unwrap();
+    std::fs::write(docs.join("thesis.tex"), "my thesis").unwrap();
+    std::fs::write(docs.join(".git/HEAD"), "ref").unwrap();
+    let out = site.run(&["build", "--output", docs.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("was not written by cpdblog") && err.contains("--force"), "{err}");
+    assert_eq!(std::fs::read_to_string(docs.join("thesis.tex")).unwrap(), "my thesis");
+
+    let out = site.run(&["build", "--force", "--output", docs.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(docs.join("index.html").is_file() && docs.join(".cpdblog-output").is_file());
+    assert!(!docs.join("thesis.tex").exists(), "--force replaces the folder's files");
+    assert_eq!(std::fs::read_to_string(docs.join(".git/HEAD")).unwrap(), "ref", "dotfiles are kept");
+}
+
+#[test]
+fn content_is_never_evaluated_as_a_template() {
+    let site = Fixture::new("basic");
+    site.write(
+        "posts/2011-09-04-tera.md",
+        "---\ntitle: \"{{ config }}\"\ndate: 2011-09-04\ntags: [\"{% raw %}\"]\n---\n{{ site.title }} {% include \"base.html\" %} {{ get_env(name=\"HOME\") }}\n",
+    );
+    site.build();
+    let page = site.page("posts/tera/index.html");
+    assert!(
+        page.contains("{{ site.title }} {% include &quot;base.html&quot; %} {{ get_env(name=&quot;HOME&quot;) }}")
+            || page.contains("{{ site.title }} {% include \"base.html\" %}"),
+        "{page}"
+    );
+    assert!(page.contains("<h1 class=\"post-title\">{{ config }}"), "{page}");
+}
+
+#[test]
+fn builds_are_identical_from_any_folder_and_environment() {
+    let site = Fixture::new("basic");
+    let run = |cwd: &Path, site_arg: &str, out: &Path| {
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_cpdblog"))
+            .current_dir(cwd)
+            .args(["--quiet", "build", "--site", site_arg, "--output"])
+            .arg(out)
+            .env("TZ", "Pacific/Kiritimati")
+            .env("LANG", "de_DE.UTF-8")
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    let outs = tempfile::tempdir().unwrap();
+    run(&site.site, ".", &outs.path().join("a"));
+    run(site.site.parent().unwrap(), "site", &outs.path().join("b"));
+    assert!(tree(&outs.path().join("a")) == tree(&outs.path().join("b")));
+}
+
+#[test]
+fn a_crash_is_a_friendly_message_and_exit_101() {
+    let site = Fixture::new("basic");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cpdblog"))
+        .args(["build", "--site"])
+        .arg(&site.site)
+        .env("CPDBLOG_DEBUG_PANIC", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(101));
+    let err = stderr(&out);
+    assert!(err.contains("crashed") && err.contains("This is a bug in cpdblog, not in your site"), "{err}");
+    assert!(err.contains("Please report it"), "{err}");
+}
+
+#[test]
+fn yaml_bombs_huge_frontmatter_and_deep_nesting_fail_fast_with_their_place() {
+    let site = Fixture::new("basic");
+    let mut laughs = String::from(
+        "---\ntitle: Lol\ndate: 2011-09-05\ntags: [&a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]",
+    );
+    for (name, previous) in
+        ["b", "c", "d", "e", "f", "g", "h", "i"].iter().zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+    {
+        laughs.push_str(&format!(", &{name} [{}]", vec![format!("*{previous}"); 9].join(",")));
+    }
+    laughs.push_str("]\n---\nx\n");
+    site.write("posts/laughs.md", &laughs);
+    site.write(
+        "posts/deep.md",
+        &format!("---\ntitle: Deep\ndate: 2011-09-06\ntags: {}{}\n---\nx\n", "[".repeat(20_000), "]".repeat(20_000)),
+    );
+    site.write(
+        "posts/huge.md",
+        &format!("---\ntitle: Huge\ndate: 2011-09-07\nsummary: \"{}\"\n---\nx\n", "a".repeat(100_000)),
+    );
+    let started = Instant::now();
+    let out = site.run(&["check"]);
+    assert!(started.elapsed() < Duration::from_secs(20), "bounded: {:?}", started.elapsed());
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("posts/laughs.md:2:1: error: repetition limit exceeded"), "{err}");
+    assert!(err.contains("posts/deep.md:4:134: error: recursion limit exceeded"), "{err}");
+    assert!(
+        err.contains("posts/huge.md:2:1: error: the frontmatter is 97 KiB; frontmatter is limited to 64 KiB"),
+        "{err}"
+    );
+}
+
+#[test]
+fn pathological_markdown_renders_in_bounded_time_and_size() {
+    let site = Fixture::new("basic");
+    let cases = [
+        "[".repeat(50_000),
+        "*a **a ".repeat(7_000),
+        "> ".repeat(10_000) + "deep",
+        "- ".repeat(10_000) + "list",
+        "[x](".repeat(10_000),
+        "<a>".repeat(15_000),
+        "`".repeat(50_000),
+        "|a|\n|-|\n".to_string() + &"|x|\n".repeat(10_000),
+    ];
+    for (i, body) in cases.iter().enumerate() {
+        site.write(
+            &format!("posts/2011-10-{:02}-patho-{i}.md", i + 1),
+            &format!("---\ntitle: P{i}\ndate: 2011-10-{:02}\n---\n{body}\n", i + 1),
+        );
+    }
+    let started = Instant::now();
+    let out = site.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
+    for i in 0..cases.len() {
+        let size = std::fs::metadata(site.public().join(format!("posts/patho-{i}/index.html"))).unwrap().len();
+        assert!(size < 2_000_000, "P{i}: output {size} bytes is not linear in the input");
+    }
+}
