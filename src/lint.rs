@@ -132,8 +132,9 @@ fn broken_links(site: &Site, post: &Post, produced: &HashSet<String>) -> Vec<Dia
     let mut warnings = Vec::new();
     let page_dir = format!("posts/{}/", post.slug);
     for (event, range) in Parser::new(&post.body).into_offset_iter() {
-        let url = match &event {
-            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => dest_url,
+        let (url, is_image) = match &event {
+            Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
+            Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
             _ => continue,
         };
         let Some(target) = site_path(&site.base.absolute, &site.base.path, &page_dir, url) else { continue };
@@ -144,14 +145,25 @@ fn broken_links(site: &Site, post: &Post, produced: &HashSet<String>) -> Vec<Dia
             continue;
         }
         let (line, column) = position(post, &post.body, range.start);
-        let hint = if target.ends_with(".md") {
-            "link to the page a post becomes, e.g. /posts/online-networks/, not to its Markdown file".to_string()
+        let (message, hint) = if is_image {
+            (
+                format!("image `{url}` is not a file of this site"),
+                "put images in static/ and link them from the site's root: static/images/map.png is ![…](/images/map.png)"
+                    .to_string(),
+            )
+        } else if target.ends_with(".md") {
+            (
+                format!("link to `{url}`, a Markdown file, not a page"),
+                "link to the page a post becomes, e.g. /posts/online-networks/".to_string(),
+            )
         } else {
-            "check the address: post pages are /posts/SLUG/, Things /things/N/, networks /networks/SLUG/, tags /tags/SLUG/".to_string()
+            (
+                format!("link to `{url}`, a page this site does not have"),
+                "check the address: post pages are /posts/SLUG/, Things /things/N/, networks /networks/SLUG/, tags /tags/SLUG/"
+                    .to_string(),
+            )
         };
-        let mut d = Diagnostic::warning(format!("link to `{url}`, a page this site does not have"))
-            .at(&post.source, line, column)
-            .with_hint(hint);
+        let mut d = Diagnostic::warning(message).at(&post.source, line, column).with_hint(hint);
         d.snippet = post.body.lines().nth(line - post.body_line).map(str::to_string);
         warnings.push(d);
     }
