@@ -268,3 +268,55 @@ fn pathological_markdown_renders_in_bounded_time_and_size() {
         assert!(size < 2_000_000, "P{i}: output {size} bytes is not linear in the input");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_site_and_loops_are_errors_not_secrets_or_hangs() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("secret.md");
+    std::fs::write(&secret, "---\ntitle: Secret\ndate: 2011-01-01\n---\nTOP SECRET\n").unwrap();
+    let site = dir.path().join("site");
+    common::copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"), &site);
+    symlink(&secret, site.join("posts/leak.md")).unwrap();
+    symlink(site.join("posts/loop.md"), site.join("posts/loop.md")).unwrap();
+    symlink(&secret, site.join("static/leak.txt")).unwrap();
+    std::fs::create_dir_all(site.join("themes/mine/templates")).unwrap();
+    site_yaml_theme(&site, "mine");
+    symlink(&secret, site.join("themes/mine/templates/post.html")).unwrap();
+    let started = Instant::now();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cpdblog"))
+        .args(["build", "--site"])
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("posts/leak.md: error: this symlink points outside the site"), "{err}");
+    assert!(err.contains("posts/loop.md: error: cannot follow symlink"), "{err}");
+    assert!(
+        err.contains("themes/mine/templates/post.html: error: this template is a symlink to a file outside the site"),
+        "{err}"
+    );
+    assert!(!site.join("public").exists());
+    std::fs::remove_file(site.join("posts/leak.md")).unwrap();
+    std::fs::remove_file(site.join("posts/loop.md")).unwrap();
+    std::fs::remove_file(site.join("themes/mine/templates/post.html")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cpdblog"))
+        .args(["build", "--site"])
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&out).contains("static/leak.txt: error: this symlink points outside the site, so it is not published"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!site.join("public").exists());
+}
+
+fn site_yaml_theme(site: &Path, theme: &str) {
+    let config = std::fs::read_to_string(site.join("site.yaml")).unwrap();
+    std::fs::write(site.join("site.yaml"), format!("{config}theme: {theme}\n")).unwrap();
+}
