@@ -33,6 +33,36 @@ pub enum Command {
     /// Check everything a build would (configuration, posts, templates, links) and report
     /// every problem; writes nothing.
     Check(CheckArgs),
+    /// Bring posts and their comments over from a WordPress or Blogger export.
+    Import(ImportArgs),
+}
+
+/// `cpdblog import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Where the export comes from.
+    #[command(subcommand)]
+    pub from: ImportFrom,
+}
+
+/// The export formats.
+#[derive(Debug, Subcommand)]
+pub enum ImportFrom {
+    /// A WordPress export (WXR), from Tools → Export in WordPress.
+    Wordpress(ImportFile),
+    /// A Blogger export (Atom), from Settings → Back up content, or Google Takeout.
+    Blogger(ImportFile),
+}
+
+/// The file to import and how.
+#[derive(Debug, Args)]
+pub struct ImportFile {
+    /// The export file (.xml).
+    #[arg(value_name = "FILE.xml")]
+    pub file: PathBuf,
+    /// Replace posts that already exist in posts/ (otherwise they are skipped and listed).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `cpdblog check`.

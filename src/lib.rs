@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod highlight;
+pub mod import;
 pub mod incremental;
 pub mod lint;
 pub mod markdown;

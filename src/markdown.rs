@@ -18,6 +18,12 @@ pub struct Markdown {
     base_path: String,
 }
 
+/// Sanitises a comment's HTML with the allow-list below; the importer uses it too, so an
+/// imported comment is clean on disk as well as on the page.
+pub fn sanitise_comment_html(html: &str) -> String {
+    COMMENT_SANITISER.clean(html).to_string()
+}
+
 /// The allow-list for comments: ammonia's defaults (formatting, lists, quotes, code, tables,
 /// links), without images, and with links only to http(s) and mail.
 static COMMENT_SANITISER: std::sync::LazyLock<ammonia::Builder<'static>> = std::sync::LazyLock::new(|| {
@@ -43,7 +49,7 @@ impl Markdown {
     /// An archived comment: Markdown with its HTML sanitised, so a comment can never inject
     /// script, styles, frames, forms or images; links get `rel="nofollow noopener noreferrer ugc"`.
     pub fn render_comment(&self, source: &str) -> String {
-        COMMENT_SANITISER.clean(&self.render(source)).to_string()
+        sanitise_comment_html(&self.render(source))
     }
 
     fn render(&self, source: &str) -> String {

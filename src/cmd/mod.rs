@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod import;
 mod serve;
 
 use std::io::IsTerminal;
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Build(args) => build::run(&cli.site, args, verbosity),
         Command::Serve(args) => serve::run(&cli.site, args, verbosity),
         Command::Check(args) => check::run(&cli.site, args, verbosity),
+        Command::Import(args) => import::run(&cli.site, args, verbosity),
     }
 }
 

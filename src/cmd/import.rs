@@ -1,0 +1,57 @@
+//! `cpdblog import wordpress|blogger FILE.xml`: posts and comments into posts/, then a summary.
+
+use std::path::Path;
+
+use super::{EXIT_ERRORS, EXIT_OK, Verbosity, count, report};
+use crate::cli::{ImportArgs, ImportFrom};
+use crate::diagnostic::display_path;
+use crate::import::{self, Source};
+use crate::pipeline::BuildOptions;
+
+/// Runs an import and returns the exit status.
+pub fn run(site: &Path, args: ImportArgs, verbosity: Verbosity) -> u8 {
+    let (source, file) = match args.from {
+        ImportFrom::Wordpress(file) => (Source::WordPress, file),
+        ImportFrom::Blogger(file) => (Source::Blogger, file),
+    };
+    let options = BuildOptions::new(site);
+    match import::import(&options, source, &file.file, file.force) {
+        Ok(done) => {
+            if verbosity == Verbosity::Verbose {
+                for path in &done.written {
+                    eprintln!("wrote {}", display_path(path));
+                }
+            }
+            for path in &done.existing {
+                eprintln!("skipped {}: it already exists (use --force to replace it)", display_path(path));
+            }
+            if verbosity != Verbosity::Quiet {
+                let mut line = format!("Imported {}", count(done.imported, "post"));
+                if done.drafts > 0 {
+                    line.push_str(&format!(" ({} as drafts)", done.drafts));
+                }
+                line.push_str(&format!(" with {}", count(done.comments_kept, "comment")));
+                eprintln!("{line} into {}", display_path(&site.join("posts")));
+                if !done.existing.is_empty() {
+                    eprintln!("Skipped {} that already exist", count(done.existing.len(), "post"));
+                }
+                if !done.skipped.is_empty() {
+                    let kinds: Vec<String> = done.skipped.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
+                    eprintln!("Left out what is not a post: {}", kinds.join(", "));
+                }
+                if !done.comments_dropped.is_empty() {
+                    let reasons: Vec<String> =
+                        done.comments_dropped.iter().map(|(why, n)| format!("{n} {why}")).collect();
+                    eprintln!("Dropped comments: {}", reasons.join(", "));
+                }
+                eprintln!("Next: `cpdblog check` to review them, then `cpdblog serve` to read them.");
+            }
+            EXIT_OK
+        }
+        Err(problems) => {
+            report(&problems, verbosity);
+            eprintln!("Import failed: {}; nothing was written.", count(problems.error_count(), "error"));
+            EXIT_ERRORS
+        }
+    }
+}

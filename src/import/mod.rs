@@ -1,0 +1,425 @@
+//! `cpdblog import`: posts and their comments from a WordPress or Blogger export, as Markdown
+//! files in posts/ that `build` reads like any other. The readers ([`wordpress`], [`blogger`])
+//! stream the export and hand over one [`ImportedPost`] at a time; this module adds the CPD
+//! smarts (Things from titles and tags, networks from the text), writes each post into a
+//! staging folder, and only when the whole export has been read moves the files into posts/,
+//! never over an existing file unless forced.
+
+pub mod blogger;
+pub mod convert;
+pub mod wordpress;
+pub mod xml;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::content::{POSTS_DIR, slugify};
+use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+use crate::pipeline::{BuildOptions, Settings};
+use crate::programme::{NetworkRegistry, Programme};
+
+/// A post as read from an export, before the CPD smarts.
+#[derive(Debug, Default)]
+pub struct ImportedPost {
+    /// Title, entities decoded.
+    pub title: String,
+    /// RFC 3339 with the original offset, or YYYY-MM-DD when the export has no time.
+    pub date: String,
+    /// URL segment from the old permalink.
+    pub slug: String,
+    /// Draft, pending or private on the old blog.
+    pub draft: bool,
+    /// Tags and categories.
+    pub tags: Vec<String>,
+    /// The old address, for redirects and link fix-ups.
+    pub old_url: Option<String>,
+    /// Body as Markdown.
+    pub body: String,
+    /// Approved comments, threaded.
+    pub comments: Vec<ImportedComment>,
+}
+
+/// An approved comment with its replies.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct ImportedComment {
+    /// Who wrote it.
+    pub author: String,
+    /// RFC 3339.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Their site, http(s) only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Markdown, sanitised.
+    pub body: String,
+    /// Replies, oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub replies: Vec<ImportedComment>,
+}
+
+/// What an import found and did, for the summary.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    /// Posts written into posts/.
+    pub imported: usize,
+    /// Of those, drafts.
+    pub drafts: usize,
+    /// Posts not written because a file of that name exists (without `--force`).
+    pub existing: Vec<PathBuf>,
+    /// Records that are not posts, by kind (page, attachment, nav_menu_item, settings…).
+    pub skipped: BTreeMap<String, usize>,
+    /// Comments kept, replies included.
+    pub comments_kept: usize,
+    /// Comments dropped, by reason (spam, trash, unapproved, pingback, trackback).
+    pub comments_dropped: BTreeMap<String, usize>,
+    /// Where the files went.
+    pub written: Vec<PathBuf>,
+}
+
+/// What a reader skipped, for the summary.
+#[derive(Debug, Default)]
+pub struct ReadCounts {
+    /// Records that are not posts, by kind.
+    pub skipped: BTreeMap<String, usize>,
+    /// Comments dropped, by reason.
+    pub comments_dropped: BTreeMap<String, usize>,
+}
+
+/// Which reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// WordPress WXR.
+    WordPress,
+    /// Blogger Atom (classic or the newer export).
+    Blogger,
+}
+
+/// Imports `export` into the site of `options`. On a malformed export nothing is written and
+/// the error names the line.
+pub fn import(options: &BuildOptions, source: Source, export: &Path, force: bool) -> Result<ImportReport, Diagnostics> {
+    let settings = Settings::load(options)?;
+    let site_dir = &options.site_dir;
+    let staging = site_dir.join(format!(".cpdblog-import-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging)
+        .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", staging.display())))?;
+    let cleanup = Cleanup(staging.clone());
+
+    let mut writer = Writer {
+        programme: &settings.programme,
+        networks: &settings.networks,
+        staging: &staging,
+        slugs: existing_slugs(site_dir),
+        staged: Vec::new(),
+        staged_paths: HashSet::new(),
+        report: ImportReport::default(),
+    };
+    let export_name = display_path(export);
+    let result = match source {
+        Source::WordPress => wordpress::read(export, &mut |post| writer.stage(post)),
+        Source::Blogger => blogger::read(export, &mut |post| writer.stage(post)),
+    };
+    let mut report = std::mem::take(&mut writer.report);
+    let staged = std::mem::take(&mut writer.staged);
+    match result {
+        Ok(counts) => {
+            report.skipped = counts.skipped;
+            report.comments_dropped = counts.comments_dropped;
+        }
+        Err(e) => {
+            return Err(Diagnostics::from(
+                Diagnostic::error(e.message)
+                    .at(export, e.line, 1)
+                    .with_hint(format!("is {export_name} a complete {} export? Nothing was written", source.name())),
+            ));
+        }
+    }
+    for (relative, draft) in staged {
+        let target = site_dir.join(&relative);
+        if target.exists() && !force {
+            report.existing.push(relative);
+            continue;
+        }
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", parent.display())))?;
+        }
+        std::fs::rename(staging.join(&relative), &target)
+            .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", display_path(&relative))))?;
+        report.imported += 1;
+        report.drafts += usize::from(draft);
+        report.written.push(relative);
+    }
+    drop(cleanup);
+    Ok(report)
+}
+
+impl Source {
+    fn name(self) -> &'static str {
+        match self {
+            Source::WordPress => "WordPress",
+            Source::Blogger => "Blogger",
+        }
+    }
+}
+
+/// Removes the staging folder however the import ends.
+struct Cleanup(PathBuf);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Slugs of the posts already in posts/ (from their file names) and their files, so an
+/// imported post never takes another post's slug, and a post imported before is recognised.
+fn existing_slugs(site_dir: &Path) -> HashMap<String, PathBuf> {
+    crate::content::find_posts(site_dir)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| Some((slug_of_file_stem(&p.file_stem()?.to_string_lossy()), p)))
+        .collect()
+}
+
+fn slug_of_file_stem(stem: &str) -> String {
+    let bytes = stem.as_bytes();
+    let dated = bytes.len() > 11
+        && bytes[..4].iter().all(u8::is_ascii_digit)
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes[10] == b'-';
+    slugify(if dated { &stem[11..] } else { stem })
+}
+
+struct Writer<'a> {
+    programme: &'a Programme,
+    networks: &'a NetworkRegistry,
+    staging: &'a Path,
+    /// Slugs taken, and by which file.
+    slugs: HashMap<String, PathBuf>,
+    /// Relative paths staged, and whether each is a draft.
+    staged: Vec<(PathBuf, bool)>,
+    /// The same paths, to look up.
+    staged_paths: HashSet<PathBuf>,
+    report: ImportReport,
+}
+
+/// `thing`: one number, or a list for a post on several Things.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Things {
+    One(u32),
+    Many(Vec<u32>),
+}
+
+#[derive(Serialize)]
+struct Frontmatter<'a> {
+    title: &'a str,
+    date: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    thing: Option<Things>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    networks: Vec<String>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    tags: &'a [String],
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    draft: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    aliases: Vec<&'a str>,
+    #[serde(skip_serializing_if = "<[ImportedComment]>::is_empty")]
+    comments: &'a [ImportedComment],
+}
+
+impl Writer<'_> {
+    /// Adds the CPD smarts and writes the post into the staging folder.
+    fn stage(&mut self, mut post: ImportedPost) -> Result<(), String> {
+        if post.title.trim().is_empty() {
+            post.title = "Untitled".into();
+        }
+        let mut slug = slugify(&post.slug);
+        if slug.is_empty() {
+            slug = slugify(&post.title);
+        }
+        if slug.is_empty() {
+            slug = "post".into();
+        }
+        let day = post.date.get(..10).filter(|d| d.is_char_boundary(4)).unwrap_or("1970-01-01").to_string();
+        let file_for = |slug: &str| Path::new(POSTS_DIR).join(&day[..4]).join(format!("{day}-{slug}.md"));
+        let base = slug.clone();
+        let mut n = 2;
+        // A slug taken by another file gets a number; the same file is this post imported before.
+        while self.staged_paths.contains(&file_for(&slug))
+            || self.slugs.get(&slug).is_some_and(|taken| *taken != file_for(&slug))
+        {
+            slug = format!("{base}-{n}");
+            n += 1;
+        }
+        let relative = file_for(&slug);
+        self.slugs.insert(slug.clone(), relative.clone());
+        self.staged_paths.insert(relative.clone());
+        let things = detect_things(&post, self.programme);
+        let networks = detect_networks(&post, self.networks);
+        let aliases: Vec<&str> = post.old_url.as_deref().into_iter().collect();
+        let frontmatter = Frontmatter {
+            title: &post.title,
+            date: &post.date,
+            thing: match things.len() {
+                0 => None,
+                1 => Some(Things::One(things[0])),
+                _ => Some(Things::Many(things)),
+            },
+            networks,
+            tags: &post.tags,
+            draft: post.draft,
+            aliases,
+            comments: &post.comments,
+        };
+        let yaml = serde_yaml::to_string(&frontmatter).map_err(|e| e.to_string())?;
+        let path = self.staging.join(&relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        }
+        std::fs::write(&path, format!("---\n{yaml}---\n{}\n", post.body)).map_err(|e| e.to_string())?;
+        self.report.comments_kept += post.comments.iter().map(count).sum::<usize>();
+        self.staged.push((relative, post.draft));
+        Ok(())
+    }
+}
+
+fn count(comment: &ImportedComment) -> usize {
+    1 + comment.replies.iter().map(count).sum::<usize>()
+}
+
+/// Thing numbers named in the title ("Thing 6: …", "Things 6 & 7"), the body's first line, or
+/// a tag ("Thing 6", "cpd23 thing 6"), kept only when the programme has them.
+pub fn detect_things(post: &ImportedPost, programme: &Programme) -> Vec<u32> {
+    let first_line = post.body.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
+    let mut found: Vec<u32> = Vec::new();
+    for text in [post.title.as_str(), first_line].into_iter().chain(post.tags.iter().map(String::as_str)) {
+        found.extend(things_in(text));
+        if !found.is_empty() && text == post.title {
+            break;
+        }
+    }
+    let mut things: Vec<u32> = found.into_iter().filter(|&n| programme.title(n).is_some()).collect();
+    things.sort_unstable();
+    things.dedup();
+    things
+}
+
+/// Numbers after "thing"/"things": `Things 6 & 7`, `Thing 6, 7 and 8`, `thing6`.
+fn things_in(text: &str) -> Vec<u32> {
+    let lower = text.to_lowercase();
+    let Some(at) = lower.find("thing") else { return Vec::new() };
+    let mut rest = lower[at + 5..].trim_start_matches('s').trim_start_matches([' ', '#', '\u{a0}']);
+    let mut numbers = Vec::new();
+    loop {
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let Ok(n) = digits.parse() else { break };
+        numbers.push(n);
+        rest = rest[digits.len()..].trim_start();
+        let joined = ["&", ",", "and", "+", "/"].iter().find_map(|sep| rest.strip_prefix(sep));
+        match joined {
+            Some(after) => rest = after.trim_start(),
+            None => break,
+        }
+    }
+    numbers
+}
+
+/// Networks named in the title or body, by canonical name or alias (case-insensitive, whole
+/// words; names of one or two letters, such as X, are too ambiguous to look for).
+pub fn detect_networks(post: &ImportedPost, networks: &NetworkRegistry) -> Vec<String> {
+    let text = format!("{}\n{}", post.title, post.body).to_lowercase();
+    networks
+        .iter()
+        .filter(|network| {
+            std::iter::once(&network.name)
+                .chain(&network.aliases)
+                .filter(|name| name.chars().count() >= 3)
+                .any(|name| has_word(&text, &name.to_lowercase()))
+        })
+        .map(|network| network.name.clone())
+        .collect()
+}
+
+fn has_word(text: &str, word: &str) -> bool {
+    let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    text.match_indices(word)
+        .any(|(i, _)| !is_word(text[..i].chars().next_back()) && !is_word(text[i + word.len()..].chars().next()))
+}
+
+/// Only http(s) author links survive.
+pub fn web_url(url: &str) -> Option<String> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://")).then(|| url.to_string())
+}
+
+/// Threads comments: `(id, parent id, comment)` in export order → trees, replies under their
+/// parents; a reply whose parent was dropped (spam) becomes a top-level comment.
+pub fn thread(comments: Vec<(String, Option<String>, ImportedComment)>) -> Vec<ImportedComment> {
+    let ids: HashSet<String> = comments.iter().map(|(id, ..)| id.clone()).collect();
+    let mut children: BTreeMap<String, Vec<(String, ImportedComment)>> = BTreeMap::new();
+    let mut roots = Vec::new();
+    for (id, parent, comment) in comments {
+        match parent.filter(|p| ids.contains(p) && *p != id) {
+            Some(parent) => children.entry(parent).or_default().push((id, comment)),
+            None => roots.push((id, comment)),
+        }
+    }
+    fn attach(
+        (id, mut comment): (String, ImportedComment),
+        children: &mut BTreeMap<String, Vec<(String, ImportedComment)>>,
+        depth: usize,
+    ) -> ImportedComment {
+        if depth < 64 {
+            if let Some(replies) = children.remove(&id) {
+                comment.replies = replies.into_iter().map(|r| attach(r, children, depth + 1)).collect();
+            }
+        }
+        comment
+    }
+    let mut threaded: Vec<ImportedComment> = roots.into_iter().map(|r| attach(r, &mut children, 0)).collect();
+    // Replies in a cycle of parents have no root: keep them at the top rather than lose them.
+    let orphans: Vec<(String, ImportedComment)> = std::mem::take(&mut children).into_values().flatten().collect();
+    threaded.extend(orphans.into_iter().map(|(_, c)| c));
+    threaded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn things_from_titles_and_tags() {
+        assert_eq!(things_in("Thing 6: Online networks"), vec![6]);
+        assert_eq!(things_in("Things 6 & 7: networks"), vec![6, 7]);
+        assert_eq!(things_in("cpd23 Thing 10, 11 and 12"), vec![10, 11, 12]);
+        assert_eq!(things_in("thing6"), vec![6]);
+        assert_eq!(things_in("Something else"), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn threads_by_parent_and_keeps_orphans() {
+        let c = |a: &str| ImportedComment { author: a.into(), ..Default::default() };
+        let threaded = thread(vec![
+            ("1".into(), None, c("Helen")),
+            ("2".into(), Some("1".into()), c("Alex")),
+            ("3".into(), Some("2".into()), c("Helen again")),
+            ("4".into(), Some("99".into()), c("Reply to spam")),
+        ]);
+        assert_eq!(threaded.len(), 2);
+        assert_eq!(threaded[0].replies[0].replies[0].author, "Helen again");
+        assert_eq!(threaded[1].author, "Reply to spam");
+    }
+
+    #[test]
+    fn slugs_of_existing_files() {
+        assert_eq!(slug_of_file_stem("2011-07-18-online-networks"), "online-networks");
+        assert_eq!(slug_of_file_stem("about"), "about");
+    }
+}

@@ -1,0 +1,171 @@
+//! Streaming an export one record at a time: quick-xml reads the file in a small buffer, and
+//! only the element being imported (a WordPress `<item>`, an Atom `<entry>`) is held in memory
+//! as a little tree, so a 100 MB export imports in bounded memory.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+use quick_xml::XmlVersion;
+use quick_xml::events::Event;
+
+/// One element of a record: its qualified name as written (`wp:post_type`), attributes,
+/// text (entities and CDATA resolved) and child elements.
+#[derive(Debug, Default, Clone)]
+pub struct Node {
+    /// `wp:post_type`, `content:encoded`, `entry`.
+    pub name: String,
+    /// Attributes, values unescaped.
+    pub attributes: Vec<(String, String)>,
+    /// Text directly inside this element.
+    pub text: String,
+    /// Child elements in order.
+    pub children: Vec<Node>,
+}
+
+impl Node {
+    /// The first child named `name`.
+    pub fn child(&self, name: &str) -> Option<&Node> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    /// Every child named `name`.
+    pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+
+    /// The text of the first child named `name`, trimmed; empty when absent.
+    pub fn text_of(&self, name: &str) -> String {
+        self.child(name).map(|c| c.text.trim().to_string()).unwrap_or_default()
+    }
+
+    /// An attribute's value.
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// A malformed export: the message and the 1-based line where the parser stopped.
+#[derive(Debug)]
+pub struct XmlError {
+    /// 1-based line in the file.
+    pub line: usize,
+    /// What the parser said.
+    pub message: String,
+}
+
+/// Reads `path` and calls `record` with every element named `record_name` (at any depth),
+/// and the root element's name first via `root`. Stops at the first error.
+pub fn stream(
+    path: &Path,
+    record_name: &str,
+    root: &mut dyn FnMut(&str),
+    record: &mut dyn FnMut(Node) -> Result<(), String>,
+) -> Result<(), XmlError> {
+    let file = File::open(path).map_err(|e| XmlError { line: 1, message: format!("cannot read: {e}") })?;
+    let mut reader = quick_xml::Reader::from_reader(BufReader::with_capacity(64 * 1024, file));
+    reader.config_mut().expand_empty_elements = true;
+    let mut buffer = Vec::new();
+    // The record being built: a stack of open elements inside it.
+    let mut open: Vec<Node> = Vec::new();
+    let mut depth = 0usize;
+    let fail = |reader: &quick_xml::Reader<BufReader<File>>, message: String| XmlError {
+        line: line_at(path, reader.buffer_position()),
+        message,
+    };
+    loop {
+        let event = reader.read_event_into(&mut buffer).map_err(|e| fail(&reader, e.to_string()))?;
+        match event {
+            Event::Start(start) => {
+                let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+                if depth == 0 {
+                    root(&name);
+                }
+                depth += 1;
+                if !open.is_empty() || name == record_name {
+                    let mut attributes = Vec::new();
+                    for attribute in start.attributes() {
+                        let attribute = attribute.map_err(|e| fail(&reader, e.to_string()))?;
+                        let key = String::from_utf8_lossy(attribute.key.as_ref()).into_owned();
+                        let value = attribute
+                            .normalized_value(XmlVersion::Implicit1_0)
+                            .map_err(|e| fail(&reader, e.to_string()))?
+                            .into_owned();
+                        attributes.push((key, value));
+                    }
+                    open.push(Node { name, attributes, ..Node::default() });
+                }
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if let Some(done) = open.pop() {
+                    match open.last_mut() {
+                        Some(parent) => parent.children.push(done),
+                        None => record(done).map_err(|message| fail(&reader, message))?,
+                    }
+                }
+            }
+            Event::Text(text) => {
+                if let Some(node) = open.last_mut() {
+                    node.text.push_str(&text.decode().map_err(|e| fail(&reader, e.to_string()))?);
+                }
+            }
+            Event::CData(data) => {
+                if let Some(node) = open.last_mut() {
+                    node.text.push_str(&data.decode().map_err(|e| fail(&reader, e.to_string()))?);
+                }
+            }
+            Event::GeneralRef(reference) => {
+                if let Some(node) = open.last_mut() {
+                    match reference.resolve_char_ref().map_err(|e| fail(&reader, e.to_string()))? {
+                        Some(c) => node.text.push(c),
+                        None => {
+                            let name = reference.decode().map_err(|e| fail(&reader, e.to_string()))?;
+                            node.text.push_str(match name.as_ref() {
+                                "amp" => "&",
+                                "lt" => "<",
+                                "gt" => ">",
+                                "quot" => "\"",
+                                "apos" => "'",
+                                other => return Err(fail(&reader, format!("unknown entity `&{other};`"))),
+                            });
+                        }
+                    }
+                }
+            }
+            Event::Eof => {
+                if depth > 0 {
+                    return Err(fail(
+                        &reader,
+                        "the file ends before its elements are closed (a truncated export?)".into(),
+                    ));
+                }
+                return Ok(());
+            }
+            _ => {}
+        }
+        buffer.clear();
+    }
+}
+
+/// The 1-based line of a byte offset, counted by reading the file again (only on error).
+fn line_at(path: &Path, offset: u64) -> usize {
+    let Ok(file) = File::open(path) else { return 1 };
+    let mut reader = BufReader::new(file);
+    let mut line = 1;
+    let mut read = 0u64;
+    let mut chunk = Vec::new();
+    while read < offset {
+        chunk.clear();
+        match reader.read_until(b'\n', &mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                read += n as u64;
+                if read <= offset && chunk.ends_with(b"\n") {
+                    line += 1;
+                }
+            }
+        }
+    }
+    line
+}
