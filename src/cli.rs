@@ -35,6 +35,34 @@ pub enum Command {
     Check(CheckArgs),
     /// Bring posts and their comments over from a WordPress or Blogger export.
     Import(ImportArgs),
+    /// Start a new post: writes posts/YYYY-MM-DD-SLUG.md with its frontmatter and prints the path.
+    New(NewArgs),
+    /// Show your progress through the programme's Things in the terminal.
+    Things(ThingsArgs),
+}
+
+/// `cpdblog new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The post's title (default, with one --thing: the Thing's own, "Thing 6: Online networks").
+    pub title: Option<String>,
+    /// A Thing the post reflects on (repeat for several).
+    #[arg(long = "thing", value_name = "N")]
+    pub things: Vec<u32>,
+    /// A network the post is about (repeat for several).
+    #[arg(long = "network", value_name = "NAME")]
+    pub networks: Vec<String>,
+    /// Mark it as a draft (built only with --drafts).
+    #[arg(long)]
+    pub draft: bool,
+}
+
+/// `cpdblog things`.
+#[derive(Debug, Args)]
+pub struct ThingsArgs {
+    /// Count drafts as well.
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 /// `cpdblog import`.

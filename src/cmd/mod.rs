@@ -4,7 +4,9 @@
 mod build;
 mod check;
 mod import;
+mod new;
 mod serve;
+mod things;
 
 use std::io::IsTerminal;
 
@@ -41,6 +43,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Serve(args) => serve::run(&cli.site, args, verbosity),
         Command::Check(args) => check::run(&cli.site, args, verbosity),
         Command::Import(args) => import::run(&cli.site, args, verbosity),
+        Command::New(args) => new::run(&cli.site, args, verbosity),
+        Command::Things(args) => things::run(&cli.site, args, verbosity),
     }
 }
 

@@ -1,0 +1,131 @@
+//! `cpdblog new`: a post file with its frontmatter filled in, ready to write in.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::{EXIT_ERRORS, EXIT_OK, Verbosity, report};
+use crate::cli::NewArgs;
+use crate::content::{POSTS_DIR, slugify};
+use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+use crate::pipeline::{BuildOptions, Settings};
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Things {
+    One(u32),
+    Many(Vec<u32>),
+}
+
+#[derive(Serialize)]
+struct Frontmatter {
+    title: String,
+    date: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    thing: Option<Things>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    networks: Vec<String>,
+    tags: Vec<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    draft: bool,
+}
+
+/// Writes the post, prints its path on stdout, and returns the exit status.
+pub fn run(site: &Path, args: NewArgs, verbosity: Verbosity) -> u8 {
+    match write(site, args) {
+        Ok(path) => {
+            println!("{}", path.display());
+            if verbosity != Verbosity::Quiet {
+                eprintln!("Open it in your editor, write, and preview with `cpdblog serve`.");
+            }
+            EXIT_OK
+        }
+        Err(problems) => {
+            report(&problems, verbosity);
+            EXIT_ERRORS
+        }
+    }
+}
+
+fn write(site: &Path, args: NewArgs) -> Result<PathBuf, Diagnostics> {
+    let settings = Settings::load(&BuildOptions::new(site))?;
+    let mut problems = Diagnostics::default();
+    let range = settings.programme.things().map(|(n, _)| n).collect::<Vec<_>>();
+    for &n in &args.things {
+        if settings.programme.title(n).is_none() {
+            let (first, last) = (range.first().copied().unwrap_or(1), range.last().copied().unwrap_or(1));
+            problems.push(
+                Diagnostic::error(format!("--thing {n} is not a Thing of the programme ({first}-{last})"))
+                    .with_hint("run `cpdblog things` to see them"),
+            );
+        }
+    }
+    let mut networks = Vec::new();
+    for name in &args.networks {
+        match settings.networks.resolve(name) {
+            Some(network) => networks.push(network.name.clone()),
+            None => {
+                problems.push(Diagnostic::error(format!("--network {name}: not a network cpdblog knows")).with_hint(
+                    match crate::diagnostic::closest(name, settings.networks.names()) {
+                        Some(best) => format!("did you mean `{best}`? Or add it under `networks:` in site.yaml"),
+                        None => "add it under `networks:` in site.yaml".into(),
+                    },
+                ))
+            }
+        }
+    }
+    let title = match (&args.title, args.things.as_slice()) {
+        (Some(title), _) if !title.trim().is_empty() => title.trim().to_string(),
+        (_, [one]) => settings.programme.label(*one),
+        _ => {
+            problems.push(
+                Diagnostic::error("a new post needs a title")
+                    .with_hint("cpdblog new \"Thing 6: Online networks\", or --thing 6"),
+            );
+            String::new()
+        }
+    };
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    let slug = slugify(&title);
+    if slug.is_empty() {
+        return Err(Diagnostics::from(
+            Diagnostic::error(format!("the title `{title}` has no letters or digits to make a file name from"))
+                .with_hint("use a title with words in it"),
+        ));
+    }
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    let mut things = args.things.clone();
+    things.sort_unstable();
+    things.dedup();
+    let frontmatter = Frontmatter {
+        title,
+        date: today.clone(),
+        thing: match things.len() {
+            0 => None,
+            1 => Some(Things::One(things[0])),
+            _ => Some(Things::Many(things)),
+        },
+        networks,
+        tags: Vec::new(),
+        draft: args.draft,
+    };
+    let yaml = serde_yaml::to_string(&frontmatter).map_err(|e| Diagnostic::error(e.to_string()))?;
+    let relative = Path::new(POSTS_DIR).join(format!("{today}-{slug}.md"));
+    let path = site.join(&relative);
+    std::fs::create_dir_all(site.join(POSTS_DIR))
+        .map_err(|e| Diagnostic::error(format!("cannot create {POSTS_DIR}/: {e}")))?;
+    let text = format!("---\n{yaml}---\nWhat did you do, what did you learn, and what will you do next?\n");
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            Diagnostic::error(format!("{} already exists; it was left as it is", display_path(&relative)))
+                .with_hint("choose another title, or edit that post")
+        } else {
+            Diagnostic::error(format!("cannot write {}: {e}", display_path(&relative)))
+        }
+    })?;
+    std::io::Write::write_all(&mut file, text.as_bytes())
+        .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", display_path(&relative))))?;
+    Ok(path)
+}

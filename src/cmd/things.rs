@@ -1,0 +1,62 @@
+//! `cpdblog things`: the programme's Things, each with its posts and whether it is done, and
+//! the total, as a table in the terminal.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use anstyle::{AnsiColor, Style};
+
+use super::{EXIT_ERRORS, EXIT_OK, Verbosity, report};
+use crate::cli::ThingsArgs;
+use crate::pipeline::{self, BuildOptions};
+
+/// Prints the table and returns the exit status.
+pub fn run(site: &Path, args: ThingsArgs, verbosity: Verbosity) -> u8 {
+    let mut options = BuildOptions::new(site);
+    options.drafts = args.drafts;
+    let loaded = match pipeline::load(&options) {
+        Ok(loaded) => loaded,
+        Err(problems) => {
+            report(&problems, verbosity);
+            eprintln!("Fix these first: `cpdblog check` lists them.");
+            return EXIT_ERRORS;
+        }
+    };
+    let site = &loaded.site;
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let paint = |style: Style, text: &str| {
+        if color { format!("{}{text}{}", style.render(), style.render_reset()) } else { text.to_string() }
+    };
+    let done_style = Style::new().fg_color(Some(AnsiColor::Green.into())).bold();
+    let dim = Style::new().dimmed();
+    let width = site.programme.things().map(|(_, t)| t.chars().count()).max().unwrap_or(5).clamp(5, 40);
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(out, "{:>5}  {:<width$}  {:>5}  Latest reflection", "Thing", "Title", "Posts");
+    for (number, title) in site.programme.things() {
+        let posts = site.thing_posts(number);
+        let title: String = title.chars().take(width).collect();
+        let latest = posts.first().map(|&i| {
+            let post = &site.posts[i];
+            format!("{} ({})", post.title, post.date.iso().get(..10).unwrap_or_default())
+        });
+        let count = posts.len().to_string();
+        let (count, latest) = match latest {
+            Some(latest) => (paint(done_style, &format!("{count:>5}")), latest),
+            None => (paint(dim, &format!("{:>5}", "-")), paint(dim, "not yet")),
+        };
+        let _ = writeln!(out, "{number:>5}  {title:<width$}  {count}  {latest}");
+    }
+    let done = site.things_done();
+    let total = site.programme.len();
+    let percent = (done * 100).checked_div(total).unwrap_or(0);
+    let programme = site.programme.name.as_deref().unwrap_or("the programme");
+    let _ = writeln!(out, "\n{done} of {total} Things reflected on ({percent}%) in {programme}.");
+    let general = site.posts.iter().filter(|p| p.things.is_empty()).count();
+    if general > 0 {
+        let _ = writeln!(out, "Plus {general} general reflection{}.", if general == 1 { "" } else { "s" });
+    }
+    // A closed pipe (`cpdblog things | head`) is not an error.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes());
+    EXIT_OK
+}
