@@ -119,8 +119,9 @@ pub struct BuildArgs {
     /// Where to write the site (default: SITE/public).
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
-    /// Override base_url from site.yaml (e.g. for a CI preview).
-    #[arg(long, value_name = "URL")]
+    /// Override base_url from site.yaml (e.g. for a CI preview); also read from the
+    /// CPDBLOG_BASE_URL environment variable.
+    #[arg(long, value_name = "URL", env = "CPDBLOG_BASE_URL")]
     pub base_url: Option<String>,
     /// Replace the output folder even if cpdblog did not write it (its top-level dotfiles,
     /// such as .git, are kept).
@@ -141,8 +142,8 @@ pub struct ServeArgs {
     /// Include posts marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
-    /// Include posts dated in the future.
-    #[arg(long)]
+    /// Accepted for symmetry with build: the preview always shows scheduled posts, marked.
+    #[arg(long, hide = true)]
     pub future: bool,
     /// Open the preview in your web browser.
     #[arg(long)]

@@ -53,6 +53,8 @@ pub struct Site {
     pub by_tag: Vec<TermGroup>,
     /// Posts left out (drafts, future posts), for the summary line.
     pub left_out: usize,
+    /// The moment the build treats as now (posts after it are scheduled).
+    pub now: DateTime<Utc>,
 }
 
 impl Site {
@@ -97,6 +99,7 @@ impl Site {
             by_thing,
             by_network: sorted_by_name(networks_used),
             by_tag: sorted_by_name(tags_used),
+            now: selection.now,
         })
     }
 

@@ -36,7 +36,8 @@ fn hostile_text_is_escaped_in_html_feeds_and_sitemap() {
     let files = tree(&site.public());
     let mut xml = 0;
     for (path, bytes) in &files {
-        let text = String::from_utf8_lossy(bytes);
+        // The theme's own search script is the one script allowed.
+        let text = String::from_utf8_lossy(bytes).replace("<script src=\"/blog/search.js\" defer></script>", "");
         for raw in ["<script", "<img src=x", "<iframe", "onmouseover=\"alert", "tracker.example"] {
             assert!(!text.contains(raw), "{path} contains raw {raw}");
         }

@@ -108,6 +108,8 @@ pub struct PostSummary {
     pub comment_count: usize,
     /// A draft.
     pub draft: bool,
+    /// Dated after the build's "now": built only with `--future` (and by `serve`).
+    pub scheduled: bool,
     /// Estimated minutes to read.
     pub reading_minutes: usize,
 }
@@ -155,6 +157,7 @@ impl PostSummary {
             tags: post.tags.iter().map(|t| term_ref(site, t, tag_path(&t.slug))).collect(),
             comment_count: post.comment_count,
             draft: post.draft,
+            scheduled: post.date.instant() > site.now,
             reading_minutes: post.reading_minutes(),
         }
     }
@@ -186,6 +189,59 @@ pub struct PostPage<'a> {
     pub comments: Vec<CommentContext>,
     /// The comment-link stub.
     pub comment_link: Option<CommentLink>,
+    /// The next older post.
+    pub previous: Option<&'a PostSummary>,
+    /// The next newer post.
+    pub next: Option<&'a PostSummary>,
+}
+
+/// One Thing's reflections in the portfolio.
+#[derive(Debug, Serialize)]
+pub struct PortfolioThing<'a> {
+    /// The Thing.
+    pub thing: ThingRef,
+    /// Its posts, oldest first (a portfolio reads as a journey).
+    pub posts: Vec<&'a PostSummary>,
+}
+
+/// `portfolio` in portfolio.html.
+#[derive(Debug, Serialize)]
+pub struct PortfolioContext<'a> {
+    /// Things with reflections, in programme order.
+    pub things: Vec<PortfolioThing<'a>>,
+    /// Reflections on no Thing, oldest first.
+    pub general: Vec<&'a PostSummary>,
+    /// Networks named across the programme, most used first.
+    pub networks: Vec<TermEntry>,
+    /// Posts in the portfolio.
+    pub post_count: usize,
+    /// Things with at least one reflection.
+    pub things_done: usize,
+    /// Things in the programme.
+    pub things_total: usize,
+    /// The first and last reflection's day, "18 July 2011".
+    pub first_date: Option<String>,
+    /// See `first_date`.
+    pub last_date: Option<String>,
+}
+
+/// One entry of `search.json`: what the search box matches and shows.
+#[derive(Debug, Serialize)]
+pub struct SearchEntry<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Path-absolute URL.
+    pub url: &'a str,
+    /// "18 July 2011".
+    pub date: &'a str,
+    /// "Thing 6: Online networks".
+    pub things: Vec<&'a str>,
+    /// Network names.
+    pub networks: Vec<&'a str>,
+    /// Tag names.
+    pub tags: Vec<&'a str>,
+    /// The summary.
+    pub text: &'a str,
 }
 
 /// The comment-link stub.

@@ -49,6 +49,12 @@ pub enum Page {
     Sitemap,
     /// `404.html`.
     NotFound,
+    /// `portfolio/index.html`: every reflection by Thing, for a CPD portfolio.
+    Portfolio,
+    /// `search/index.html`: the search box.
+    Search,
+    /// `search.json`: what the search box searches.
+    SearchIndex,
 }
 
 /// What every page needs of one post, made once per post: its list view, that view as a
@@ -133,7 +139,12 @@ impl<'a> Renderer<'a> {
                 (0u8, n, self.home_page_count(), site.posts.len()).hash(&mut h);
                 summaries(&mut h, &mut (start..end));
             }
-            Page::Post(i) => (1u8, self.prepared[i].post_hash).hash(&mut h),
+            Page::Post(i) => {
+                // Previous and next links show the neighbours' titles.
+                (1u8, self.prepared[i].post_hash).hash(&mut h);
+                let neighbour = |j: Option<usize>| j.and_then(|j| self.prepared.get(j)).map(|p| p.summary_hash);
+                (neighbour(i.checked_sub(1)), neighbour(Some(i + 1))).hash(&mut h);
+            }
             Page::Things => {
                 2u8.hash(&mut h);
                 for (n, _) in site.programme.things() {
@@ -184,6 +195,12 @@ impl<'a> Renderer<'a> {
                 }
             }
             Page::NotFound => 11u8.hash(&mut h),
+            Page::Portfolio | Page::SearchIndex => {
+                (if page == Page::Portfolio { 12u8 } else { 13u8 }).hash(&mut h);
+                summaries(&mut h, &mut (0..site.posts.len()));
+                term_groups(&mut h, &site.by_network);
+            }
+            Page::Search => 14u8.hash(&mut h),
         }
         h.finish()
     }
@@ -214,7 +231,7 @@ impl<'a> Renderer<'a> {
         pages.extend((0..site.by_network.len()).map(Page::Network));
         pages.push(Page::Tags);
         pages.extend((0..site.by_tag.len()).map(Page::Tag));
-        pages.extend([Page::Feed, Page::Sitemap, Page::NotFound]);
+        pages.extend([Page::Feed, Page::Sitemap, Page::NotFound, Page::Portfolio, Page::Search, Page::SearchIndex]);
         pages
     }
 
@@ -239,6 +256,9 @@ impl<'a> Renderer<'a> {
             Page::Feed => "atom.xml".into(),
             Page::Sitemap => "sitemap.xml".into(),
             Page::NotFound => "404.html".into(),
+            Page::Portfolio => "portfolio/index.html".into(),
+            Page::Search => "search/index.html".into(),
+            Page::SearchIndex => "search.json".into(),
         }
     }
 
@@ -278,6 +298,8 @@ impl<'a> Renderer<'a> {
                     content: self.markdown.render_post(&post.body),
                     comments: comment_contexts(&self.markdown, &post.comments, "comment"),
                     comment_link,
+                    previous: self.prepared.get(i + 1).map(|p| &p.summary),
+                    next: i.checked_sub(1).map(|j| self.summary(j)),
                 };
                 context.insert("post", &page);
                 ("post.html", "post", path)
@@ -380,6 +402,15 @@ impl<'a> Renderer<'a> {
                 ("sitemap.xml", "sitemap", "sitemap.xml".into())
             }
             Page::NotFound => ("404.html", "404", "404.html".into()),
+            Page::Portfolio => {
+                context.insert("portfolio", &self.portfolio());
+                ("portfolio.html", "portfolio", "portfolio/".into())
+            }
+            Page::Search => {
+                context.insert("search_index_url", &site.base.path("search.json"));
+                ("search.html", "search", "search/".into())
+            }
+            Page::SearchIndex => return Ok(self.search_index()),
         };
         context.insert("section", section);
         context.insert("page_url", &site.base.path(&path));
@@ -391,6 +422,58 @@ impl<'a> Renderer<'a> {
         };
         self.templates.render_to(template, &context, &described, &mut out)?;
         Ok(out)
+    }
+
+    fn portfolio(&self) -> PortfolioContext<'_> {
+        let site = self.site;
+        let oldest_first = |indexes: &[usize]| indexes.iter().rev().map(|&i| self.summary(i)).collect::<Vec<_>>();
+        let things = site
+            .programme
+            .things()
+            .filter(|(n, _)| !site.thing_posts(*n).is_empty())
+            .map(|(n, _)| PortfolioThing { thing: thing_ref(site, n), posts: oldest_first(site.thing_posts(n)) })
+            .collect();
+        let general: Vec<usize> = (0..site.posts.len()).filter(|&i| site.posts[i].things.is_empty()).collect();
+        let mut networks: Vec<TermEntry> = site
+            .by_network
+            .iter()
+            .map(|g| {
+                TermEntry::new(site, &g.term, network_path(&g.term.slug), g.posts.len(), self.homepage(&g.term.slug))
+            })
+            .collect();
+        networks.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.term.name.cmp(&b.term.name)));
+        PortfolioContext {
+            things,
+            general: oldest_first(&general),
+            networks,
+            post_count: site.posts.len(),
+            things_done: site.things_done(),
+            things_total: site.programme.len(),
+            first_date: site.posts.last().map(|p| p.date.human()),
+            last_date: site.posts.first().map(|p| p.date.human()),
+        }
+    }
+
+    /// `search.json`: one entry per post, newest first.
+    fn search_index(&self) -> Vec<u8> {
+        let entries: Vec<SearchEntry<'_>> = self
+            .prepared
+            .iter()
+            .map(|p| {
+                let s = &p.summary;
+                SearchEntry {
+                    title: &s.title,
+                    url: &s.url,
+                    date: &s.date,
+                    things: s.things.iter().map(|t| t.label.as_str()).collect(),
+                    networks: s.networks.iter().map(|t| t.name.as_str()).collect(),
+                    tags: s.tags.iter().map(|t| t.name.as_str()).collect(),
+                    text: &s.summary,
+                }
+            })
+            .collect();
+        // `<` escaped so the index can never be read as markup.
+        serde_json::to_string(&entries).expect("plain data serialises").replace('<', "\\u003c").into_bytes()
     }
 
     /// The summaries of these posts, as one template list.
