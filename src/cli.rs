@@ -35,10 +35,22 @@ pub enum Command {
     Check(CheckArgs),
     /// Bring posts and their comments over from a WordPress or Blogger export.
     Import(ImportArgs),
+    /// Create a new blog: site.yaml, a first post, and a GitHub Pages workflow.
+    Init(InitArgs),
     /// Start a new post: writes posts/YYYY-MM-DD-SLUG.md with its frontmatter and prints the path.
     New(NewArgs),
     /// Show your progress through the programme's Things in the terminal.
     Things(ThingsArgs),
+}
+
+/// `cpdblog init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder for the new blog (default: --site, the current folder).
+    pub dir: Option<PathBuf>,
+    /// Write into a folder that is not empty, replacing files of the same names.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `cpdblog new`.

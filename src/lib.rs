@@ -19,6 +19,7 @@ pub mod panic;
 pub mod pipeline;
 pub mod programme;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod yaml;

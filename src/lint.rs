@@ -32,13 +32,19 @@ pub fn post(post: &Post, text: &str, context: &PostContext<'_>) -> Vec<Diagnosti
         Diagnostic::warning(message).at(&post.source, line, column).with_source(text).with_hint(hint)
     };
 
-    // A known network mentioned in the text but not in `networks`.
+    // A known network mentioned in the text (not in code) but not in `networks`.
     let listed: HashSet<&str> = post.networks.iter().map(|t| t.slug.as_str()).collect();
+    let prose: Vec<std::ops::Range<usize>> = Parser::new(body)
+        .into_offset_iter()
+        .filter_map(|(event, range)| matches!(event, Event::Text(_)).then_some(range))
+        .collect();
     for network in context.networks.iter() {
         if listed.contains(network.slug.as_str()) || network.name.chars().count() < 3 {
             continue;
         }
-        if let Some(offset) = find_word(body, &network.name) {
+        let found =
+            prose.iter().find_map(|range| find_word(&body[range.clone()], &network.name).map(|i| range.start + i));
+        if let Some(offset) = found {
             warnings.push(warn(
                 format!("mentions {} but does not list it in `networks`", network.name),
                 offset,

@@ -74,3 +74,104 @@ fn things_lists_every_thing_with_its_posts_and_the_total() {
     let drafts = stdout(&site.run(&["things", "--drafts"]));
     assert!(drafts.contains("5 of 24 Things"), "the Thing 8 draft counts with --drafts: {drafts}");
 }
+
+#[test]
+fn init_new_check_build_gives_a_complete_site_with_a_pages_workflow() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("blog");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cpdblog"))
+            .args(args)
+            .current_dir(&site)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    std::fs::create_dir_all(site.join(".git")).unwrap();
+    let out = run(&["init"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Your CPD blog is ready"), "{}", stderr(&out));
+    for path in ["site.yaml", ".gitignore", "static/robots.txt", ".github/workflows/pages.yml"] {
+        assert!(site.join(path).is_file(), "{path}");
+    }
+    let config = std::fs::read_to_string(site.join("site.yaml")).unwrap();
+    for key in [
+        "title",
+        "base_url",
+        "author",
+        "description",
+        "language",
+        "programme",
+        "things",
+        "networks",
+        "comments",
+        "paginate",
+        "theme",
+        "cname",
+    ] {
+        assert!(config.contains(&format!("{key}:")), "site.yaml explains `{key}`");
+    }
+
+    let workflow: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(site.join(".github/workflows/pages.yml")).unwrap()).unwrap();
+    let text = serde_yaml::to_string(&workflow).unwrap();
+    for action in ["actions/configure-pages@", "actions/upload-pages-artifact@", "actions/deploy-pages@"] {
+        assert!(text.contains(action), "the workflow uses {action}");
+    }
+    assert!(text.contains("cargo install --locked"), "{text}");
+    assert!(workflow["on"]["schedule"].is_sequence(), "runs daily so scheduled posts appear");
+    assert_eq!(workflow["permissions"]["pages"].as_str(), Some("write"));
+
+    let new = run(&["new", "--thing", "6"]);
+    assert!(new.status.success(), "{}", stderr(&new));
+    let checked = run(&["check", "--strict"]);
+    assert!(checked.status.success(), "init's site passes check --strict: {}", stderr(&checked));
+    let built = run(&["build"]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let public = site.join("public");
+    for path in [
+        "index.html",
+        "posts/thing-1-blogging/index.html",
+        "posts/thing-6-online-networks/index.html",
+        "things/index.html",
+        "things/6/index.html",
+        "portfolio/index.html",
+        "search/index.html",
+        "search.json",
+        "atom.xml",
+        "sitemap.xml",
+        "404.html",
+        "robots.txt",
+    ] {
+        assert!(public.join(path).is_file(), "{path}");
+    }
+
+    let again = run(&["init"]);
+    assert_eq!(again.status.code(), Some(1), "a non-empty folder is refused");
+    assert!(stderr(&again).contains("it is not empty") && stderr(&again).contains("--force"));
+}
+
+#[test]
+fn scheduled_posts_wait_for_their_day_unless_future() {
+    let site = Fixture::new("basic");
+    site.write("posts/2099-01-01-later.md", "---\ntitle: Later\ndate: 2099-01-01\n---\nSoon.\n");
+    site.build();
+    assert!(!site.public().join("posts/later").exists());
+    let out = site.run(&["build", "--future"]);
+    assert!(out.status.success());
+    assert!(site.page("posts/later/index.html").contains("badge-scheduled\">Scheduled"));
+}
+
+#[test]
+fn base_url_comes_from_the_environment_for_ci() {
+    let site = Fixture::new("basic");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cpdblog"))
+        .args(["build", "--site"])
+        .arg(&site.site)
+        .env("CPDBLOG_BASE_URL", "https://someone.github.io/cpd/")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(site.page("index.html").contains("href=\"/cpd/things/\""));
+    assert!(site.page("atom.xml").contains("https://someone.github.io/cpd/posts/"));
+}

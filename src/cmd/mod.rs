@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod import;
+mod init;
 mod new;
 mod serve;
 mod things;
@@ -43,6 +44,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Serve(args) => serve::run(&cli.site, args, verbosity),
         Command::Check(args) => check::run(&cli.site, args, verbosity),
         Command::Import(args) => import::run(&cli.site, args, verbosity),
+        Command::Init(args) => init::run(&cli.site, args, verbosity),
         Command::New(args) => new::run(&cli.site, args, verbosity),
         Command::Things(args) => things::run(&cli.site, args, verbosity),
     }
