@@ -210,3 +210,112 @@ fn the_overlay_shows_markup_in_errors_as_text() {
         .eval("return document.querySelectorAll('#cpdblog-error-overlay img, #cpdblog-error-overlay script').length");
     assert_eq!(injected, json!(0), "markup in file names and messages is shown as text, never parsed");
 }
+
+/// A copy of example-site in a temporary folder.
+fn example_site() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    common::copy_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site"), &site);
+    let _ = std::fs::remove_dir_all(site.join("public"));
+    (dir, site)
+}
+
+#[test]
+fn the_portfolio_prints_to_pdf_with_every_reflection() {
+    let Some(browser) = Browser::start() else { return };
+    drop(browser); // Only the binary is needed: Chromium prints by itself.
+    let Some(pdftotext) =
+        ["/usr/bin/pdftotext", "/usr/local/bin/pdftotext"].iter().map(PathBuf::from).find(|p| p.is_file())
+    else {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI must install poppler-utils for pdftotext");
+        eprintln!("skipping: no pdftotext (apt-get install poppler-utils)");
+        return;
+    };
+    let (dir, site) = example_site();
+    let server = Server::start(&site, &["--verbose"]);
+    let pdf = dir.path().join("portfolio.pdf");
+    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
+        .expect("chromium, found by Browser::start");
+    let status = Command::new(chromium)
+        .args(["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-pdf-header-footer"])
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("{}portfolio/", server.url))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success() && pdf.is_file(), "chromium printed the portfolio");
+    let text = Command::new(pdftotext).arg(&pdf).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).replace('\u{a0}', " ");
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let built = std::fs::read_to_string(server_output_of(&server).join("search.json")).unwrap();
+    let entries: Vec<Value> = serde_json::from_str(&built).unwrap();
+    assert!(entries.len() >= 8);
+    for entry in &entries {
+        let title = entry["title"].as_str().unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(&title), "{title} is in the printed portfolio");
+    }
+    assert!(flat.contains("Professional networks used"), "{flat}");
+    assert!(
+        !flat.contains("Skip to content") && !flat.contains("Subscribe to the Atom feed"),
+        "no navigation in print"
+    );
+}
+
+/// The folder a test server writes: the private preview folder from its verbose log line,
+/// or, without it, a fresh build of the same site.
+fn server_output_of(server: &Server) -> PathBuf {
+    let log = server.log.lock().unwrap().join("\n");
+    if let Some(dir) = log.split("writing to ").nth(1) {
+        return PathBuf::from(dir.lines().next().unwrap().trim());
+    }
+    panic!("start the server with --verbose to know its folder: {log}");
+}
+
+#[test]
+fn the_search_box_finds_reflections_as_you_type() {
+    let Some(browser) = Browser::start() else { return };
+    let (_dir, site) = example_site();
+    let server = Server::start(&site, &[]);
+    browser.open(&format!("{}search/", server.url));
+    let input = browser.call(
+        "POST",
+        &format!("/session/{}/element", browser.session),
+        Some(json!({"using": "css selector", "value": "#search-query"})),
+    )["value"]
+        .as_object()
+        .and_then(|o| o.values().next().cloned())
+        .and_then(|v| v.as_str().map(str::to_string))
+        .expect("the search box");
+    browser.call(
+        "POST",
+        &format!("/session/{}/element/{input}/value", browser.session),
+        Some(json!({"text": "zotero"})),
+    );
+    let results = "return [...document.querySelectorAll('#search-results li a')].map(a => a.textContent).join('|')";
+    browser.wait_for("the matching post", results, Duration::from_secs(5), |v| {
+        v.as_str().is_some_and(|t| t.contains("Thing 14: Zotero"))
+    });
+    let status = browser.eval("return document.getElementById('search-status').textContent");
+    assert!(status.as_str().is_some_and(|s| s.contains("found")), "{status}");
+    browser.call("POST", &format!("/session/{}/element/{input}/clear", browser.session), Some(json!({})));
+    browser.call(
+        "POST",
+        &format!("/session/{}/element/{input}/value", browser.session),
+        Some(json!({"text": "<img src=x onerror=alert(1)>"})),
+    );
+    browser.wait_for(
+        "no results",
+        "return document.getElementById('search-status').textContent",
+        Duration::from_secs(5),
+        |v| v.as_str().is_some_and(|t| t.starts_with("0 ")),
+    );
+    assert_eq!(
+        browser.eval("return document.querySelectorAll('main img').length"),
+        json!(0),
+        "the query is never read as HTML"
+    );
+}
