@@ -285,3 +285,13 @@ fn loopback_by_default_on_ipv4_and_ipv6_and_a_warning_when_exposed() {
     let log = exposed.log.lock().unwrap().join("\n");
     assert!(log.contains("warning: listening on 0.0.0.0: anyone on your network can see this preview"), "{log}");
 }
+
+#[test]
+fn the_preview_shows_scheduled_posts_marked() {
+    let fixture = Fixture::new("basic");
+    fixture.write("posts/2099-01-01-later.md", "---\ntitle: Later\ndate: 2099-01-01\n---\nSoon.\n");
+    let server = Server::start(&fixture.site, &[]);
+    let page = server.get("/posts/later/");
+    assert_eq!(page.status, 200, "scheduled posts are previewed");
+    assert!(page.body.contains("badge-scheduled\">Scheduled"), "{}", page.body);
+}
