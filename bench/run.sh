@@ -108,7 +108,7 @@ for n in "${sizes[@]}"; do
     dir="$public/cpd-$n-public"
     timed "cpd-$n" "$out/cpd-$n.log" "$dir" -- "$cpdblog" build --site "$out/cpd-$n" --output "$dir"
     if grep -qiE 'warn|error' "$out/cpd-$n.log"; then
-        warnings+="cpdblog, $n posts:"$'\n'"$(grep -iE 'warn|error' "$out/cpd-$n.log" | head -n 20)"$'\n'
+        warnings+="cpdblog, $n posts:"$'\n'"$(grep -iE 'warn|error' "$out/cpd-$n.log" | sed -n "1,20p")"$'\n'
     fi
     files=$(find "$dir" -type f | wc -l)
     wall=$(col 1 "$out/cpd-$n.times") cpu=$(col 2 "$out/cpd-$n.times") rss=$(col 3 "$out/cpd-$n.times")

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{EXIT_ERRORS, EXIT_OK, Verbosity, count, report};
+use super::{EXIT_ERRORS, EXIT_OK, Verbosity, count, report, report_some};
 use crate::cli::BuildArgs;
 use crate::pipeline::{self, BuildOptions};
 
@@ -16,7 +16,7 @@ pub fn run(site: &Path, args: BuildArgs, verbosity: Verbosity) -> u8 {
     options.force = args.force;
     match pipeline::build(&options) {
         Ok(built) => {
-            report(&built.warnings, verbosity);
+            report_some(&built.warnings, verbosity);
             if verbosity == Verbosity::Verbose {
                 let c = built.changes;
                 eprintln!("{} written, {} unchanged, {} removed", c.written, c.unchanged, c.removed);

@@ -60,6 +60,34 @@ pub fn report(diagnostics: &Diagnostics, verbosity: Verbosity) {
     }
 }
 
+/// Warnings `build` and `serve` show before summing up the rest: a site with thousands of
+/// them needs `check`, not a scrolling terminal.
+pub const WARNINGS_SHOWN: usize = 20;
+
+/// Like [`report`], but shows at most [`WARNINGS_SHOWN`] warnings (every error) and says
+/// how many more there are.
+pub fn report_some(diagnostics: &Diagnostics, verbosity: Verbosity) {
+    if verbosity == Verbosity::Verbose || diagnostics.warning_count() <= WARNINGS_SHOWN {
+        return report(diagnostics, verbosity);
+    }
+    let mut shown = 0;
+    let kept: Vec<_> = diagnostics
+        .0
+        .iter()
+        .filter(|d| {
+            let keep = d.is_error() || shown < WARNINGS_SHOWN;
+            shown += usize::from(!d.is_error() && keep);
+            keep
+        })
+        .cloned()
+        .collect();
+    report(&Diagnostics(kept), verbosity);
+    if verbosity != Verbosity::Quiet {
+        let more = diagnostics.warning_count() - WARNINGS_SHOWN;
+        eprintln!("… and {more} more warning{}; `cpdblog check` lists them all.\n", if more == 1 { "" } else { "s" });
+    }
+}
+
 /// "1 error", "3 warnings".
 pub fn count(n: usize, what: &str) -> String {
     if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{EXIT_ERRORS, EXIT_OK, Verbosity, count, report};
+use super::{EXIT_ERRORS, EXIT_OK, Verbosity, count, report, report_some};
 use crate::cli::ServeArgs;
 use crate::diagnostic::Diagnostics;
 use crate::incremental::{Changed, Rebuilt};
@@ -27,7 +27,7 @@ pub fn run(site: &Path, args: ServeArgs, verbosity: Verbosity) -> u8 {
     };
     match preview.first_build() {
         Ok(built) => {
-            report(&built.warnings, verbosity);
+            report_some(&built.warnings, verbosity);
             if verbosity != Verbosity::Quiet {
                 eprintln!(
                     "Built {} in {} ms{}",
