@@ -37,9 +37,10 @@ pub fn post(post: &Post, text: &str, context: &PostContext<'_>) -> Vec<Diagnosti
     let listed: HashSet<&str> = post.networks.iter().map(|t| t.slug.as_str()).collect();
     let candidates: Vec<&crate::programme::Network> = context
         .networks
-        .iter()
-        .filter(|n| !listed.contains(n.slug.as_str()) && n.name.chars().count() >= 3)
-        .filter(|n| find_word(body, &n.name).is_some())
+        .mentions(body)
+        .into_iter()
+        .map(|(_, network)| network)
+        .filter(|n| !listed.contains(n.slug.as_str()))
         .collect();
     let has_image = body.contains("![");
     if candidates.is_empty() && !has_image {

@@ -140,13 +140,16 @@ const BUILT_IN_NETWORKS: &[(&str, &str, &str, &[&str])] = &[
 pub struct NetworkRegistry {
     networks: Vec<Network>,
     by_name: HashMap<String, usize>,
+    /// Finds canonical names in text in one pass, built on first use.
+    mention_finder: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
 }
 
 impl NetworkRegistry {
     /// The built-in networks extended by `site.yaml`'s `networks`. Two networks claiming the
     /// same name or alias is an error, since a post's mention would be ambiguous.
     pub fn from_config(config: &SiteConfig) -> Result<Self, Diagnostics> {
-        let mut registry = Self { networks: Vec::new(), by_name: HashMap::new() };
+        let mut registry =
+            Self { networks: Vec::new(), by_name: HashMap::new(), mention_finder: std::sync::OnceLock::new() };
         let mut problems = Diagnostics::default();
         for (name, slug, homepage, aliases) in BUILT_IN_NETWORKS {
             let homepage = (!homepage.is_empty()).then(|| homepage.to_string());
@@ -210,6 +213,30 @@ impl NetworkRegistry {
     /// Every known network.
     pub fn iter(&self) -> impl Iterator<Item = &Network> {
         self.networks.iter()
+    }
+
+    /// The first place in `text` where each network is named by its canonical name (as
+    /// written, as a whole word; names under three letters, such as X, are left out as too
+    /// ambiguous): (byte offset, network), in network order. One pass over the text
+    /// (Aho-Corasick) whatever the number of networks.
+    pub fn mentions(&self, text: &str) -> Vec<(usize, &Network)> {
+        let finder = self.mention_finder.get_or_init(|| {
+            let names: Vec<&str> = self.networks.iter().map(|n| n.name.as_str()).collect();
+            aho_corasick::AhoCorasick::builder().match_kind(aho_corasick::MatchKind::LeftmostLongest).build(names).ok()
+        });
+        let Some(finder) = finder else { return Vec::new() };
+        let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        let mut first: Vec<Option<usize>> = vec![None; self.networks.len()];
+        for found in finder.find_iter(text) {
+            let index = found.pattern().as_usize();
+            let network = &self.networks[index];
+            let whole =
+                !is_word(text[..found.start()].chars().next_back()) && !is_word(text[found.end()..].chars().next());
+            if whole && network.name.chars().count() >= 3 && first[index].is_none() {
+                first[index] = Some(found.start());
+            }
+        }
+        first.into_iter().enumerate().filter_map(|(i, at)| Some((at?, &self.networks[i]))).collect()
     }
 
     /// Every canonical name and alias, for "did you mean" suggestions.

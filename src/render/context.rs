@@ -190,39 +190,24 @@ pub struct PostPage<'a> {
     /// The comment-link stub.
     pub comment_link: Option<CommentLink>,
     /// The next older post.
-    pub previous: Option<&'a PostSummary>,
+    pub previous: Option<Neighbour<'a>>,
     /// The next newer post.
-    pub next: Option<&'a PostSummary>,
+    pub next: Option<Neighbour<'a>>,
 }
 
-/// One Thing's reflections in the portfolio.
+/// A post linked from another: only what the link shows.
 #[derive(Debug, Serialize)]
-pub struct PortfolioThing<'a> {
-    /// The Thing.
-    pub thing: ThingRef,
-    /// Its posts, oldest first (a portfolio reads as a journey).
-    pub posts: Vec<&'a PostSummary>,
+pub struct Neighbour<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Path-absolute URL.
+    pub url: &'a str,
 }
 
-/// `portfolio` in portfolio.html.
-#[derive(Debug, Serialize)]
-pub struct PortfolioContext<'a> {
-    /// Things with reflections, in programme order.
-    pub things: Vec<PortfolioThing<'a>>,
-    /// Reflections on no Thing, oldest first.
-    pub general: Vec<&'a PostSummary>,
-    /// Networks named across the programme, most used first.
-    pub networks: Vec<TermEntry>,
-    /// Posts in the portfolio.
-    pub post_count: usize,
-    /// Things with at least one reflection.
-    pub things_done: usize,
-    /// Things in the programme.
-    pub things_total: usize,
-    /// The first and last reflection's day, "18 July 2011".
-    pub first_date: Option<String>,
-    /// See `first_date`.
-    pub last_date: Option<String>,
+impl<'a> From<&'a PostSummary> for Neighbour<'a> {
+    fn from(summary: &'a PostSummary) -> Self {
+        Self { title: &summary.title, url: &summary.url }
+    }
 }
 
 /// One entry of `search.json`: what the search box matches and shows.

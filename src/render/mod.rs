@@ -220,6 +220,9 @@ impl<'a> Renderer<'a> {
     pub fn pages(&self) -> Vec<Page> {
         let site = self.site;
         let mut pages = Vec::with_capacity(site.posts.len() + 64);
+        // The pages that list every post first, so that in a parallel build they run beside
+        // the many small ones instead of alone at the end.
+        pages.extend([Page::Portfolio, Page::SearchIndex, Page::Sitemap]);
         pages.extend((1..=self.home_page_count()).map(Page::Home));
         pages.extend((0..site.posts.len()).map(Page::Post));
         pages.push(Page::Things);
@@ -231,7 +234,7 @@ impl<'a> Renderer<'a> {
         pages.extend((0..site.by_network.len()).map(Page::Network));
         pages.push(Page::Tags);
         pages.extend((0..site.by_tag.len()).map(Page::Tag));
-        pages.extend([Page::Feed, Page::Sitemap, Page::NotFound, Page::Portfolio, Page::Search, Page::SearchIndex]);
+        pages.extend([Page::Feed, Page::NotFound, Page::Search]);
         pages
     }
 
@@ -298,8 +301,8 @@ impl<'a> Renderer<'a> {
                     content: self.markdown.render_post(&post.body),
                     comments: comment_contexts(&self.markdown, &post.comments, "comment"),
                     comment_link,
-                    previous: self.prepared.get(i + 1).map(|p| &p.summary),
-                    next: i.checked_sub(1).map(|j| self.summary(j)),
+                    previous: self.prepared.get(i + 1).map(|p| Neighbour::from(&p.summary)),
+                    next: i.checked_sub(1).map(|j| Neighbour::from(self.summary(j))),
                 };
                 context.insert("post", &page);
                 ("post.html", "post", path)
@@ -403,7 +406,7 @@ impl<'a> Renderer<'a> {
             }
             Page::NotFound => ("404.html", "404", "404.html".into()),
             Page::Portfolio => {
-                context.insert("portfolio", &self.portfolio());
+                context.insert_value("portfolio", self.portfolio());
                 ("portfolio.html", "portfolio", "portfolio/".into())
             }
             Page::Search => {
@@ -424,14 +427,23 @@ impl<'a> Renderer<'a> {
         Ok(out)
     }
 
-    fn portfolio(&self) -> PortfolioContext<'_> {
+    /// The `portfolio` value. Post lists reuse the shared summary values, so a portfolio of
+    /// 10,000 reflections costs no copy of them.
+    fn portfolio(&self) -> Value {
         let site = self.site;
-        let oldest_first = |indexes: &[usize]| indexes.iter().rev().map(|&i| self.summary(i)).collect::<Vec<_>>();
-        let things = site
+        let oldest_first = |indexes: &[usize]| {
+            Value::from(indexes.iter().rev().map(|&i| self.prepared[i].value.clone()).collect::<Vec<_>>())
+        };
+        let things: Vec<Value> = site
             .programme
             .things()
             .filter(|(n, _)| !site.thing_posts(*n).is_empty())
-            .map(|(n, _)| PortfolioThing { thing: thing_ref(site, n), posts: oldest_first(site.thing_posts(n)) })
+            .map(|(n, _)| {
+                let mut group = tera::Map::default();
+                group.insert("thing".into(), Value::from_serializable(&thing_ref(site, n)));
+                group.insert("posts".into(), oldest_first(site.thing_posts(n)));
+                Value::from(group)
+            })
             .collect();
         let general: Vec<usize> = (0..site.posts.len()).filter(|&i| site.posts[i].things.is_empty()).collect();
         let mut networks: Vec<TermEntry> = site
@@ -442,16 +454,16 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         networks.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.term.name.cmp(&b.term.name)));
-        PortfolioContext {
-            things,
-            general: oldest_first(&general),
-            networks,
-            post_count: site.posts.len(),
-            things_done: site.things_done(),
-            things_total: site.programme.len(),
-            first_date: site.posts.last().map(|p| p.date.human()),
-            last_date: site.posts.first().map(|p| p.date.human()),
-        }
+        let mut portfolio = tera::Map::default();
+        portfolio.insert("things".into(), Value::from(things));
+        portfolio.insert("general".into(), oldest_first(&general));
+        portfolio.insert("networks".into(), Value::from_serializable(&networks));
+        portfolio.insert("post_count".into(), Value::from(site.posts.len()));
+        portfolio.insert("things_done".into(), Value::from(site.things_done()));
+        portfolio.insert("things_total".into(), Value::from(site.programme.len()));
+        portfolio.insert("first_date".into(), Value::from(site.posts.last().map(|p| p.date.human())));
+        portfolio.insert("last_date".into(), Value::from(site.posts.first().map(|p| p.date.human())));
+        Value::from(portfolio)
     }
 
     /// `search.json`: one entry per post, newest first.
