@@ -133,6 +133,21 @@ pub struct Rebuilt {
     pub elapsed: Duration,
     /// Warnings in the files read this time.
     pub warnings: Diagnostics,
+    /// Pages left for [`Session::finish`] (only when deferring, see [`Session::defer_long_lists`]).
+    pub deferred: usize,
+}
+
+/// What [`Session::finish`] did.
+#[derive(Debug)]
+pub struct Finished {
+    /// Pages rendered.
+    pub pages_rendered: usize,
+    /// What changed in the output folder.
+    pub changes: Changes,
+    /// Path-absolute URLs of the pages written (`/blog/portfolio/`), for live reload.
+    pub urls: Vec<String>,
+    /// How long it took.
+    pub elapsed: Duration,
 }
 
 /// Modification time and length: enough to tell that a file changed when rescanning.
@@ -169,6 +184,13 @@ pub struct Session {
     /// Static files last written.
     statics: BTreeSet<String>,
     full_render_due: bool,
+    /// Render pages listing very many posts in a second step ([`Session::finish`]).
+    defer: bool,
+    /// The site of the last render and its prepared posts, for the second step.
+    site: Option<crate::site::Site>,
+    prepared: Vec<Arc<Prepared>>,
+    /// Pages left for the second step: page, output path, fingerprint.
+    deferred: Vec<(Page, String, u64)>,
 }
 
 impl Session {
@@ -184,7 +206,44 @@ impl Session {
             pages: HashMap::new(),
             statics: BTreeSet::new(),
             full_render_due: true,
+            defer: false,
+            site: None,
+            prepared: Vec::new(),
+            deferred: Vec::new(),
         }
+    }
+
+    /// With `on`, an incremental rebuild renders the pages that list very many posts (the
+    /// portfolio, search index, sitemap, the biggest term pages) only when [`Session::finish`]
+    /// is called, so the edited page can be served first. Off by default: then
+    /// [`Session::rebuild`] does both steps.
+    pub fn defer_long_lists(&mut self, on: bool) {
+        self.defer = on;
+    }
+
+    /// Renders and writes the pages a deferring rebuild left. On error nothing is written and
+    /// the next rebuild tries them again.
+    pub fn finish(&mut self) -> Result<Option<Finished>, Diagnostics> {
+        if self.deferred.is_empty() {
+            return Ok(None);
+        }
+        let started = Instant::now();
+        let deferred = std::mem::take(&mut self.deferred);
+        let (Some(site), Some((_, templates))) = (self.site.as_ref(), self.loaded.as_ref()) else { return Ok(None) };
+        let renderer = Renderer::with_prepared(site, templates, self.prepared.clone());
+        let pages: Vec<Page> = deferred.iter().map(|(page, ..)| *page).collect();
+        let collected = Collected::default();
+        render_pages(&renderer, &pages, &collected)?;
+        let files = collected.into_files();
+        let changes = update_in_place(&self.output, &files, &[]).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(format!("cannot update {}: {e}", self.output.display())))
+        })?;
+        let urls =
+            files.iter().map(|(path, _)| site.base.path(path.strip_suffix("index.html").unwrap_or(path))).collect();
+        for (_, path, fingerprint) in deferred {
+            self.pages.insert(path, fingerprint);
+        }
+        Ok(Some(Finished { pages_rendered: pages.len(), changes, urls, elapsed: started.elapsed() }))
     }
 
     /// The output folder.
@@ -231,8 +290,17 @@ impl Session {
         };
         let mut warnings = Diagnostics(warnings);
         warnings.sort();
-        let (pages_rendered, changes, posts) = self.render(changed)?;
-        Ok(Rebuilt { everything, posts, pages_rendered, changes, elapsed: started.elapsed(), warnings })
+        let (mut pages_rendered, mut changes, posts) = self.render(changed)?;
+        let mut deferred = self.deferred.len();
+        if !self.defer {
+            if let Some(finished) = self.finish()? {
+                pages_rendered += finished.pages_rendered;
+                changes.written += finished.changes.written;
+                changes.unchanged += finished.changes.unchanged;
+                deferred = 0;
+            }
+        }
+        Ok(Rebuilt { everything, posts, pages_rendered, changes, elapsed: started.elapsed(), warnings, deferred })
     }
 
     /// Reads settings, templates and every post again.
@@ -351,6 +419,7 @@ impl Session {
         if self.full_render_due {
             templates.set_globals(Renderer::globals(&site));
         }
+        let prepared_kept = prepared.clone();
         let renderer = Renderer::with_prepared(&site, templates, prepared);
         let pages = renderer.pages();
         let fingerprints: Vec<(String, u64)> =
@@ -367,7 +436,12 @@ impl Session {
             self.pages = fingerprints.into_iter().filter(|(path, _)| !statics.contains(path)).collect();
             self.statics = statics;
             self.full_render_due = false;
-            return Ok((pages.len(), changes, site.posts.len()));
+            self.deferred.clear();
+            let (count, posts) = (pages.len(), site.posts.len());
+            drop(renderer);
+            self.site = Some(site);
+            self.prepared = prepared_kept;
+            return Ok((count, changes, posts));
         }
 
         let collected_statics = Collected::default();
@@ -376,12 +450,18 @@ impl Session {
         } else {
             self.statics.clone()
         };
-        let dirty: Vec<Page> = pages
-            .iter()
-            .zip(&fingerprints)
-            .filter(|(_, (path, fingerprint))| !statics.contains(path) && self.pages.get(path) != Some(fingerprint))
-            .map(|(&page, _)| page)
-            .collect();
+        let mut dirty: Vec<Page> = Vec::new();
+        let mut later: Vec<(Page, String, u64)> = Vec::new();
+        for (&page, (path, fingerprint)) in pages.iter().zip(&fingerprints) {
+            if statics.contains(path) || self.pages.get(path) == Some(fingerprint) {
+                continue;
+            }
+            if renderer.lists_many(page) {
+                later.push((page, path.clone(), *fingerprint));
+            } else {
+                dirty.push(page);
+            }
+        }
         let collected = Collected::default();
         render_pages(&renderer, &dirty, &collected)?;
         let mut files = collected.into_files();
@@ -400,9 +480,29 @@ impl Session {
         let changes = update_in_place(&self.output, &files, &stale).map_err(|e| {
             Diagnostics::from(Diagnostic::error(format!("cannot update {}: {e}", self.output.display())))
         })?;
-        self.pages = fingerprints.into_iter().filter(|(path, _)| !statics.contains(path)).collect();
+        // Pages left for `finish` keep their old fingerprint until they are written.
+        let waiting: std::collections::HashSet<&str> = later.iter().map(|(_, path, _)| path.as_str()).collect();
+        let mut next: HashMap<String, u64> = HashMap::with_capacity(fingerprints.len());
+        for (path, fingerprint) in fingerprints {
+            if statics.contains(&path) {
+                continue;
+            }
+            if waiting.contains(path.as_str()) {
+                if let Some(&old) = self.pages.get(&path) {
+                    next.insert(path, old);
+                }
+            } else {
+                next.insert(path, fingerprint);
+            }
+        }
+        self.pages = next;
         self.statics = statics;
-        Ok((dirty.len(), changes, site.posts.len()))
+        self.deferred = later;
+        let (count, posts) = (dirty.len(), site.posts.len());
+        drop(renderer);
+        self.site = Some(site);
+        self.prepared = prepared_kept;
+        Ok((count, changes, posts))
     }
 }
 

@@ -305,3 +305,23 @@ fn errors_name_every_broken_file_not_only_the_last_saved() {
     let errors = live.change(&["posts/b.md"]).unwrap_err();
     assert!(errors.contains("posts/a.md:3") && errors.contains("posts/b.md:4"), "{errors}");
 }
+
+#[test]
+fn long_lists_can_wait_for_finish_and_then_match_a_clean_build() {
+    let mut live = Live::new();
+    live.session.defer_long_lists(true);
+    let path = "posts/2011-07-18-online-networks.md";
+    let text = std::fs::read_to_string(live.site().join(path)).unwrap();
+    live.write(path, &text.replace("Thing 6: Online networks", "Thing 6: Networks, revisited"));
+    let rebuilt = live.change(&[path]).unwrap();
+    assert!(rebuilt.deferred >= 2, "the portfolio and the search index wait: {}", rebuilt.deferred);
+    let post = std::fs::read_to_string(live.output.join("posts/online-networks/index.html")).unwrap();
+    assert!(post.contains("Networks, revisited"), "the edited page is written first");
+    let portfolio = std::fs::read_to_string(live.output.join("portfolio/index.html")).unwrap();
+    assert!(!portfolio.contains("Networks, revisited"), "the portfolio is not written yet");
+
+    let finished = live.session.finish().unwrap().expect("pages were waiting");
+    assert!(finished.urls.contains(&"/portfolio/".to_string()), "{:?}", finished.urls);
+    assert!(live.session.finish().unwrap().is_none(), "nothing left");
+    live.assert_same_as_clean_build("after finish");
+}

@@ -65,6 +65,7 @@ pub fn run(site: &Path, args: ServeArgs, verbosity: Verbosity) -> u8 {
     }
     preview.run(&mut |event| match event {
         Report::Rebuild { changed, result } => print_rebuild(changed, result, verbosity),
+        Report::Finished(result) => print_finished(result, verbosity),
         Report::WatchError(e) => eprintln!("warning: file watcher: {e}"),
     });
     if verbosity != Verbosity::Quiet {
@@ -110,6 +111,23 @@ fn print_rebuild(changed: &Changed, result: &Result<Rebuilt, Diagnostics>, verbo
                 "{time} {what} changed: {}; still serving the last good build",
                 count(problems.error_count(), "error")
             );
+        }
+    }
+}
+
+/// `         then 3 long list pages: 2 files written in 80 ms`.
+fn print_finished(result: &Result<Option<crate::incremental::Finished>, Diagnostics>, verbosity: Verbosity) {
+    match result {
+        Ok(Some(done)) if verbosity != Verbosity::Quiet => eprintln!(
+            "         then {} listing many posts: {} written in {} ms",
+            count(done.pages_rendered, "page"),
+            count(done.changes.written, "file"),
+            done.elapsed.as_millis()
+        ),
+        Ok(_) => {}
+        Err(problems) => {
+            report(problems, verbosity);
+            eprintln!("{}; still serving the last good build", count(problems.error_count(), "error"));
         }
     }
 }

@@ -205,6 +205,21 @@ impl<'a> Renderer<'a> {
         h.finish()
     }
 
+    /// True for pages that list very many posts (the portfolio, the search index, the
+    /// sitemap, a Thing, network or tag named by hundreds of posts): a live preview renders
+    /// them after the others, so the page being edited is served first.
+    pub fn lists_many(&self, page: Page) -> bool {
+        const MANY: usize = 500;
+        let site = self.site;
+        match page {
+            Page::Portfolio | Page::SearchIndex | Page::Sitemap => true,
+            Page::Thing(n) => site.thing_posts(n).len() > MANY,
+            Page::Network(i) => site.by_network[i].posts.len() > MANY,
+            Page::Tag(i) => site.by_tag[i].posts.len() > MANY,
+            _ => false,
+        }
+    }
+
     fn summary(&self, i: usize) -> &PostSummary {
         &self.prepared[i].summary
     }

@@ -84,6 +84,11 @@
     clearOverlay();
     swapStylesheets();
   });
+  events.addEventListener("pages", (e) => {
+    // Long lists (portfolio, search index) written after the edited page: reload if shown.
+    const here = location.pathname.replace(/index\.html$/, "");
+    if (JSON.parse(e.data).urls.includes(here)) location.reload();
+  });
   events.addEventListener("ok", clearOverlay);
   events.addEventListener("problems", (e) => showProblems(JSON.parse(e.data)));
 })();

@@ -20,7 +20,7 @@ use notify::event::{AccessKind, AccessMode, EventKind};
 use notify::{RecursiveMode, Watcher};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::incremental::{Changed, Rebuilt, Session};
+use crate::incremental::{Changed, Finished, Rebuilt, Session};
 use crate::pipeline::BuildOptions;
 use reload::Reload;
 
@@ -58,6 +58,8 @@ pub enum Report<'a> {
         /// What the rebuild did, or its errors.
         result: &'a Result<Rebuilt, Diagnostics>,
     },
+    /// After a rebuild, the pages listing very many posts were brought up to date too.
+    Finished(&'a Result<Option<Finished>, Diagnostics>),
     /// The file watcher reported a problem.
     WatchError(String),
 }
@@ -141,8 +143,10 @@ impl Preview {
         let mut build = options.build;
         build.base_url = Some(url.clone());
         build.output = Some(root.clone());
+        let mut session = Session::new(build);
+        session.defer_long_lists(true);
         Ok(Self {
-            session: Session::new(build),
+            session,
             servers,
             url,
             addresses,
@@ -269,6 +273,18 @@ impl Preview {
                 Err(problems) => self.reload.problems(problems),
             }
             report(Report::Rebuild { changed: &changed, result: &result });
+            if result.is_ok() {
+                // The edited page is served; now the long lists (portfolio, search index…).
+                let finished = self.session.finish();
+                match &finished {
+                    Ok(Some(done)) if done.changes.written > 0 => self.reload.pages(&done.urls),
+                    Err(problems) => self.reload.problems(problems),
+                    _ => {}
+                }
+                if !matches!(finished, Ok(None)) {
+                    report(Report::Finished(&finished));
+                }
+            }
         }
         self.watcher = None;
         for server in &self.servers {

@@ -101,6 +101,15 @@ impl Reload {
         self.broadcast(&event("css", &json(&Hello { build: &build })));
     }
 
+    /// Some pages changed after the others: pages showing one of these URLs reload.
+    pub fn pages(&self, urls: &[String]) {
+        #[derive(Serialize)]
+        struct Pages<'a> {
+            urls: &'a [String],
+        }
+        self.broadcast(&event("pages", &json(&Pages { urls })));
+    }
+
     /// A rebuild succeeded without changing any page: clear any overlay.
     pub fn ok(&self) {
         self.state.lock().unwrap_or_else(|e| e.into_inner()).problems = None;
