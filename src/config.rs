@@ -53,6 +53,9 @@ pub struct SiteConfig {
     /// A custom domain for GitHub Pages; writes `CNAME`.
     #[serde(default)]
     pub cname: Option<String>,
+    /// Whether raw HTML in posts is kept (imported posts are full of it) or shown as text.
+    #[serde(default = "default_raw_html")]
+    pub raw_html: bool,
 }
 
 /// A network declared in `site.yaml`.
@@ -91,6 +94,9 @@ fn default_programme() -> String {
 }
 fn default_paginate() -> usize {
     10
+}
+fn default_raw_html() -> bool {
+    true
 }
 fn default_comment_label() -> String {
     "Leave a comment".into()

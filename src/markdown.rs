@@ -16,6 +16,8 @@ use crate::content::slugify;
 #[derive(Debug, Clone)]
 pub struct Markdown {
     base_path: String,
+    /// Raw HTML in posts kept (`true`) or shown as text.
+    raw_html: bool,
 }
 
 /// Sanitises a comment's HTML with the allow-list below; the importer uses it too, so an
@@ -38,21 +40,28 @@ static COMMENT_SANITISER: std::sync::LazyLock<ammonia::Builder<'static>> = std::
 impl Markdown {
     /// A renderer for a site served under `base_path` (`/` or `/cpd/`).
     pub fn new(base_path: &str) -> Self {
-        Self { base_path: base_path.trim_end_matches('/').to_string() }
+        Self { base_path: base_path.trim_end_matches('/').to_string(), raw_html: true }
     }
 
-    /// A post body. Raw HTML is kept, as WordPress and Blogger posts are full of it.
+    /// With `keep` false, raw HTML in posts is shown as text (site.yaml `raw_html: false`).
+    pub fn with_raw_html(mut self, keep: bool) -> Self {
+        self.raw_html = keep;
+        self
+    }
+
+    /// A post body. Raw HTML is kept, as WordPress and Blogger posts are full of it, unless
+    /// the site says `raw_html: false`.
     pub fn render_post(&self, source: &str) -> String {
-        self.render(source)
+        self.render(source, self.raw_html)
     }
 
     /// An archived comment: Markdown with its HTML sanitised, so a comment can never inject
     /// script, styles, frames, forms or images; links get `rel="nofollow noopener noreferrer ugc"`.
     pub fn render_comment(&self, source: &str) -> String {
-        sanitise_comment_html(&self.render(source))
+        sanitise_comment_html(&self.render(source, true))
     }
 
-    fn render(&self, source: &str) -> String {
+    fn render(&self, source: &str, raw_html: bool) -> String {
         let options = Options::ENABLE_TABLES
             | Options::ENABLE_FOOTNOTES
             | Options::ENABLE_STRIKETHROUGH
@@ -114,6 +123,7 @@ impl Markdown {
                     let dest_url = self.fix_url(dest_url, true);
                     events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
                 }
+                Event::Html(h) | Event::InlineHtml(h) if !raw_html => events.push(Event::Text(h)),
                 other => events.push(other),
             }
         }
@@ -237,6 +247,15 @@ mod tests {
         assert!(html.contains("href=\"https://x.org/\""), "{html}");
         assert!(!html.to_lowercase().contains("javascript:"), "{html}");
         assert!(!html.contains("data:text"), "{html}");
+    }
+
+    #[test]
+    fn raw_html_is_kept_or_shown_as_text() {
+        let source = "Hello <mark>there</mark>\n\n<div class=\"x\">block</div>\n";
+        let kept = Markdown::new("/").render_post(source);
+        assert!(kept.contains("<mark>there</mark>") && kept.contains("<div class=\"x\">"), "{kept}");
+        let text = Markdown::new("/").with_raw_html(false).render_post(source);
+        assert!(text.contains("&lt;mark&gt;there&lt;/mark&gt;") && !text.contains("<div"), "{text}");
     }
 
     #[test]

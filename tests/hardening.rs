@@ -321,3 +321,16 @@ fn site_yaml_theme(site: &Path, theme: &str) {
     let config = std::fs::read_to_string(site.join("site.yaml")).unwrap();
     std::fs::write(site.join("site.yaml"), format!("{config}theme: {theme}\n")).unwrap();
 }
+
+#[test]
+fn raw_html_in_posts_is_kept_or_shown_as_text_as_site_yaml_says() {
+    let site = Fixture::new("basic");
+    site.write("posts/2011-09-08-html.md", "---\ntitle: HTML\ndate: 2011-09-08\n---\nSome <mark>marked</mark> text.\n");
+    site.build();
+    assert!(site.page("posts/html/index.html").contains("<mark>marked</mark>"));
+    let config = std::fs::read_to_string(site.site.join("site.yaml")).unwrap();
+    site.write("site.yaml", &format!("{config}raw_html: false\n"));
+    site.build();
+    let page = site.page("posts/html/index.html");
+    assert!(page.contains("&lt;mark&gt;marked&lt;/mark&gt;") && !page.contains("<mark>"), "{page}");
+}

@@ -110,7 +110,7 @@ impl<'a> Renderer<'a> {
     /// `Prepared::new(site, &site.posts[i])`.
     pub fn with_prepared(site: &'a Site, templates: &'a Templates, prepared: Vec<Arc<Prepared>>) -> Self {
         assert_eq!(prepared.len(), site.posts.len(), "one prepared entry per post");
-        Self { site, templates, markdown: Markdown::new(&site.base.path), prepared }
+        Self { site, templates, markdown: Markdown::new(&site.base.path).with_raw_html(site.config.raw_html), prepared }
     }
 
     /// A hash of everything page `page` is made from, short of the configuration and
