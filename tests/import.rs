@@ -43,6 +43,8 @@ fn wordpress_posts_comments_things_and_networks_arrive_and_build() {
     assert!(err.contains("Imported 3 posts (1 as drafts) with 3 comments into"), "{err}");
     assert!(err.contains("Left out what is not a post: 1 attachment, 1 page"), "{err}");
     assert!(err.contains("Dropped comments: 1 pingback, 1 spam, 1 unapproved"), "{err}");
+    assert!(err.contains("wordpress.xml:147: page \"About me\""), "each item left out, with its line: {err}");
+    assert!(err.contains("wordpress.xml:159: attachment \"map\""), "{err}");
 
     let post = std::fs::read_to_string(site.site.join("posts/2011/2011-07-18-thing-6-online-networks.md")).unwrap();
     assert!(post.contains("date: 2011-07-18T21:15:00+01:00"), "the time and its offset are kept:\n{post}");
@@ -89,6 +91,7 @@ fn blogger_classic_and_new_exports_arrive_and_build() {
     let err = stderr(&out);
     assert!(err.contains("Imported 2 posts (1 as drafts) with 1 comment"), "{err}");
     assert!(err.contains("1 page") && err.contains("Dropped comments: 1 spam"), "{err}");
+    assert!(err.contains("blogger-new.xml:18: page \"About\""), "{err}");
 
     let post = std::fs::read_to_string(site.site.join("posts/2011/2011-06-20-exploring-other-blogs.md")).unwrap();
     assert!(post.contains("thing: 2\n") && post.contains("- Twitter"), "Thing from the `Thing 2` label:\n{post}");

@@ -38,6 +38,16 @@ pub fn run(site: &Path, args: ImportArgs, verbosity: Verbosity) -> u8 {
                 if !done.skipped.is_empty() {
                     let kinds: Vec<String> = done.skipped.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
                     eprintln!("Left out what is not a post: {}", kinds.join(", "));
+                    let shown = if verbosity == Verbosity::Verbose { usize::MAX } else { 10 };
+                    let export = display_path(&file.file);
+                    for rejected in done.rejected.iter().take(shown) {
+                        let title =
+                            if rejected.title.is_empty() { String::new() } else { format!(" \"{}\"", rejected.title) };
+                        eprintln!("  {export}:{}: {}{title}", rejected.line, rejected.kind);
+                    }
+                    if done.rejected.len() > shown {
+                        eprintln!("  … and {} more (--verbose lists them all)", done.rejected.len() - shown);
+                    }
                 }
                 if !done.comments_dropped.is_empty() {
                     let reasons: Vec<String> =

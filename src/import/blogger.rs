@@ -118,7 +118,7 @@ pub fn read(path: &Path, post: &mut dyn FnMut(ImportedPost) -> Result<(), String
         Kind::Post => {
             let status = entry.text_of("blogger:status").to_ascii_uppercase();
             if status.contains("TRASH") || status == "DELETED" {
-                *counts.skipped.entry("post (trash)".into()).or_default() += 1;
+                counts.reject(&entry, "post (trash)".into(), convert::decode_entities(&entry.text_of("title")));
                 return Ok(());
             }
             let draft = status == "DRAFT"
@@ -153,7 +153,8 @@ pub fn read(path: &Path, post: &mut dyn FnMut(ImportedPost) -> Result<(), String
         }
         Kind::Comment => Ok(()),
         Kind::Other(kind) => {
-            *counts.skipped.entry(kind).or_default() += 1;
+            let title = convert::decode_entities(&entry.text_of("title"));
+            counts.reject(&entry, kind, title);
             Ok(())
         }
     })?;

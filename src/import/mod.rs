@@ -70,6 +70,8 @@ pub struct ImportReport {
     pub existing: Vec<PathBuf>,
     /// Records that are not posts, by kind (page, attachment, nav_menu_item, settings…).
     pub skipped: BTreeMap<String, usize>,
+    /// Each record left out, with its line in the export.
+    pub rejected: Vec<Rejected>,
     /// Comments kept, replies included.
     pub comments_kept: usize,
     /// Comments dropped, by reason (spam, trash, unapproved, pingback, trackback).
@@ -78,11 +80,26 @@ pub struct ImportReport {
     pub written: Vec<PathBuf>,
 }
 
+/// A record of the export left out, and where it is.
+#[derive(Debug, Clone)]
+pub struct Rejected {
+    /// Byte offset of the record; [`ImportReport::rejected`] carries its line instead.
+    pub offset: u64,
+    /// 1-based line, filled in once the whole export was read.
+    pub line: usize,
+    /// "page", "attachment", "post (trash)".
+    pub kind: String,
+    /// Its title, if it has one.
+    pub title: String,
+}
+
 /// What a reader skipped, for the summary.
 #[derive(Debug, Default)]
 pub struct ReadCounts {
     /// Records that are not posts, by kind.
     pub skipped: BTreeMap<String, usize>,
+    /// The same records one by one.
+    pub rejected: Vec<Rejected>,
     /// Comments dropped, by reason.
     pub comments_dropped: BTreeMap<String, usize>,
 }
@@ -127,6 +144,11 @@ pub fn import(options: &BuildOptions, source: Source, export: &Path, force: bool
         Ok(counts) => {
             report.skipped = counts.skipped;
             report.comments_dropped = counts.comments_dropped;
+            report.rejected = counts.rejected;
+            let offsets: Vec<u64> = report.rejected.iter().map(|r| r.offset).collect();
+            for (rejected, line) in report.rejected.iter_mut().zip(xml::lines_of(export, &offsets)) {
+                rejected.line = line;
+            }
         }
         Err(e) => {
             return Err(Diagnostics::from(
@@ -154,6 +176,14 @@ pub fn import(options: &BuildOptions, source: Source, export: &Path, force: bool
     }
     drop(cleanup);
     Ok(report)
+}
+
+impl ReadCounts {
+    /// Counts a record left out and remembers where it was.
+    pub fn reject(&mut self, record: &xml::Node, kind: String, title: String) {
+        *self.skipped.entry(kind.clone()).or_default() += 1;
+        self.rejected.push(Rejected { offset: record.offset, line: 0, kind, title });
+    }
 }
 
 impl Source {

@@ -20,11 +20,12 @@ pub fn read(path: &Path, post: &mut dyn FnMut(ImportedPost) -> Result<(), String
         let kind = item.text_of("wp:post_type");
         let status = item.text_of("wp:status");
         if kind != "post" {
-            *counts.skipped.entry(if kind.is_empty() { "unknown".into() } else { kind }).or_default() += 1;
+            let title = convert::decode_entities(&item.text_of("title"));
+            counts.reject(&item, if kind.is_empty() { "unknown".into() } else { kind }, title);
             return Ok(());
         }
         if status == "trash" || status == "auto-draft" || status == "inherit" {
-            *counts.skipped.entry(format!("post ({status})")).or_default() += 1;
+            counts.reject(&item, format!("post ({status})"), convert::decode_entities(&item.text_of("title")));
             return Ok(());
         }
         post(read_post(&item, &status, &mut counts))

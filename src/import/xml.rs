@@ -21,6 +21,9 @@ pub struct Node {
     pub text: String,
     /// Child elements in order.
     pub children: Vec<Node>,
+    /// Byte offset in the file where the element starts (set on records), for messages;
+    /// [`lines_of`] turns offsets into lines.
+    pub offset: u64,
 }
 
 impl Node {
@@ -74,6 +77,7 @@ pub fn stream(
         message,
     };
     loop {
+        let before = reader.buffer_position();
         let event = reader.read_event_into(&mut buffer).map_err(|e| fail(&reader, e.to_string()))?;
         match event {
             Event::Start(start) => {
@@ -93,7 +97,7 @@ pub fn stream(
                             .into_owned();
                         attributes.push((key, value));
                     }
-                    open.push(Node { name, attributes, ..Node::default() });
+                    open.push(Node { name, attributes, offset: before, ..Node::default() });
                 }
             }
             Event::End(_) => {
@@ -146,6 +150,36 @@ pub fn stream(
         }
         buffer.clear();
     }
+}
+
+/// The 1-based lines of byte offsets of `path`, in one pass over the file.
+pub fn lines_of(path: &Path, offsets: &[u64]) -> Vec<usize> {
+    use std::io::Read;
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_by_key(|&i| offsets[i]);
+    let mut lines = vec![1; offsets.len()];
+    let Ok(mut file) = File::open(path) else { return lines };
+    let mut buffer = vec![0u8; 64 * 1024];
+    let (mut position, mut newlines, mut next) = (0u64, 0usize, 0usize);
+    let count = |bytes: &[u8]| bytes.iter().filter(|&&b| b == b'\n').count();
+    while next < order.len() {
+        let got = match file.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        let chunk = &buffer[..got];
+        while next < order.len() && offsets[order[next]] < position + got as u64 {
+            let within = usize::try_from(offsets[order[next]] - position).unwrap_or(got).min(got);
+            lines[order[next]] = 1 + newlines + count(&chunk[..within]);
+            next += 1;
+        }
+        newlines += count(chunk);
+        position += got as u64;
+    }
+    for &i in &order[next..] {
+        lines[i] = 1 + newlines;
+    }
+    lines
 }
 
 /// The 1-based line of a byte offset, counted by reading the file again (only on error).
