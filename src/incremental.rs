@@ -153,6 +153,10 @@ pub struct Finished {
 /// Modification time and length: enough to tell that a file changed when rescanning.
 type Stamp = Option<(SystemTime, u64)>;
 
+fn stamp_of(path: &Path) -> Stamp {
+    std::fs::metadata(path).ok().and_then(|m| Some((m.modified().ok()?, m.len())))
+}
+
 /// One post file as last read.
 #[derive(Debug)]
 struct Entry {
@@ -164,7 +168,7 @@ struct Entry {
 
 impl Entry {
     fn read(site_dir: &Path, relative: &Path, settings: &Settings) -> Self {
-        let stamp = std::fs::metadata(site_dir.join(relative)).ok().and_then(|m| Some((m.modified().ok()?, m.len())));
+        let stamp = stamp_of(&site_dir.join(relative));
         match content::load_post(site_dir, relative, &settings.post_context()) {
             Ok((post, warnings)) => Self { stamp, post: Some(Arc::new(post)), prepared: None, diagnostics: warnings },
             Err(problems) => Self { stamp, post: None, prepared: None, diagnostics: problems.0 },
@@ -372,7 +376,7 @@ impl Session {
         let mut old = std::mem::take(&mut self.posts);
         let mut reread = Vec::new();
         for file in files {
-            let stamp = std::fs::metadata(site_dir.join(&file)).ok().and_then(|m| Some((m.modified().ok()?, m.len())));
+            let stamp = stamp_of(&site_dir.join(&file));
             match old.remove(&file) {
                 Some(entry) if entry.stamp.is_some() && entry.stamp == stamp => {
                     self.posts.insert(file, entry);

@@ -9,23 +9,20 @@ use chrono::{DateTime, Duration, Utc};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use crate::content::frontmatter;
-use crate::content::{Post, PostContext};
+use crate::content::{Post, PostContext, find_word};
 use crate::diagnostic::Diagnostic;
 use crate::site::Site;
 
 /// 1-based line and column in the post file of a byte offset into its body.
 fn position(post: &Post, body: &str, offset: usize) -> (usize, usize) {
-    let before = &body[..offset.min(body.len())];
-    let line = post.body_line + before.matches('\n').count();
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
+    let (line, column) = crate::content::position_of_byte(body.as_bytes(), offset);
+    (post.body_line + line - 1, column)
 }
 
 /// Text checks of one post: networks named in the text but not listed, a title naming another
 /// Thing, images without alternative text.
-pub fn post(post: &Post, text: &str, context: &PostContext<'_>) -> Vec<Diagnostic> {
+pub fn post(post: &Post, text: &str, split: &frontmatter::Split<'_>, context: &PostContext<'_>) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
-    let Ok(split) = frontmatter::split(text) else { return warnings };
     let body = split.body;
     let warn = |message: String, offset: usize, hint: String| {
         let (line, column) = position(post, body, offset);
@@ -44,7 +41,7 @@ pub fn post(post: &Post, text: &str, context: &PostContext<'_>) -> Vec<Diagnosti
         .collect();
     let has_image = body.contains("![");
     if candidates.is_empty() && !has_image {
-        warnings.extend(title_names_another_thing(post, text, &split));
+        warnings.extend(title_names_another_thing(post, text, split));
         return warnings;
     }
     let mut prose: Vec<std::ops::Range<usize>> = Vec::new();
@@ -83,7 +80,7 @@ pub fn post(post: &Post, text: &str, context: &PostContext<'_>) -> Vec<Diagnosti
             ));
         }
     }
-    warnings.extend(title_names_another_thing(post, text, &split));
+    warnings.extend(title_names_another_thing(post, text, split));
     warnings
 }
 
@@ -111,14 +108,6 @@ fn thing_in_title(title: &str) -> Option<u32> {
     let rest = lower[at + 5..].trim_start_matches('s').trim_start();
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
-}
-
-/// Byte offset of `word` in `text` where it stands as a word (not inside a longer one).
-fn find_word(text: &str, word: &str) -> Option<usize> {
-    let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
-    text.match_indices(word)
-        .map(|(i, _)| i)
-        .find(|&i| !is_word(text[..i].chars().next_back()) && !is_word(text[i + word.len()..].chars().next()))
 }
 
 /// Date checks of one post: dated in the future (so left out of builds), or a draft over a

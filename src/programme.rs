@@ -225,13 +225,11 @@ impl NetworkRegistry {
             aho_corasick::AhoCorasick::builder().match_kind(aho_corasick::MatchKind::LeftmostLongest).build(names).ok()
         });
         let Some(finder) = finder else { return Vec::new() };
-        let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
         let mut first: Vec<Option<usize>> = vec![None; self.networks.len()];
         for found in finder.find_iter(text) {
             let index = found.pattern().as_usize();
             let network = &self.networks[index];
-            let whole =
-                !is_word(text[..found.start()].chars().next_back()) && !is_word(text[found.end()..].chars().next());
+            let whole = crate::content::is_whole_word(text, found.start(), found.end());
             if whole && network.name.chars().count() >= 3 && first[index].is_none() {
                 first[index] = Some(found.start());
             }

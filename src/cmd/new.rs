@@ -6,23 +6,17 @@ use serde::Serialize;
 
 use super::{EXIT_ERRORS, EXIT_OK, Verbosity, report};
 use crate::cli::NewArgs;
+use crate::content::frontmatter::ThingNumbers;
 use crate::content::{POSTS_DIR, slugify};
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 use crate::pipeline::{BuildOptions, Settings};
-
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Things {
-    One(u32),
-    Many(Vec<u32>),
-}
 
 #[derive(Serialize)]
 struct Frontmatter {
     title: String,
     date: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    thing: Option<Things>,
+    thing: Option<ThingNumbers>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     networks: Vec<String>,
     tags: Vec<String>,
@@ -96,17 +90,10 @@ fn write(site: &Path, args: NewArgs) -> Result<PathBuf, Diagnostics> {
         ));
     }
     let today = chrono::Local::now().format("%Y-%m-%d").to_string();
-    let mut things = args.things.clone();
-    things.sort_unstable();
-    things.dedup();
     let frontmatter = Frontmatter {
         title,
         date: today.clone(),
-        thing: match things.len() {
-            0 => None,
-            1 => Some(Things::One(things[0])),
-            _ => Some(Things::Many(things)),
-        },
+        thing: ThingNumbers::of(args.things),
         networks,
         tags: Vec::new(),
         draft: args.draft,

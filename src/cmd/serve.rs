@@ -16,7 +16,6 @@ pub fn run(site: &Path, args: ServeArgs, verbosity: Verbosity) -> u8 {
     // The preview shows scheduled (future-dated) posts, marked as such, so a writer can
     // read them before their day; `build` leaves them out unless --future.
     build.future = true;
-    let _ = args.future;
     let options = ServeOptions { build, bind: args.bind, port: args.port, output: args.output };
     let mut preview = match Preview::start(options) {
         Ok(preview) => preview,

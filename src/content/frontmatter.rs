@@ -137,6 +137,30 @@ pub struct RawComment {
     pub replies: Vec<RawComment>,
 }
 
+/// `thing:` as cpdblog writes it (`init`, `new`, `import`): one number, or a list for a post
+/// on several Things; none for a general reflection.
+#[derive(Debug, serde::Serialize)]
+#[serde(untagged)]
+pub enum ThingNumbers {
+    /// `thing: 6`
+    One(u32),
+    /// `thing: [6, 7]`
+    Many(Vec<u32>),
+}
+
+impl ThingNumbers {
+    /// The field for these numbers (sorted, without repeats), or none when there are none.
+    pub fn of(mut numbers: Vec<u32>) -> Option<Self> {
+        numbers.sort_unstable();
+        numbers.dedup();
+        match numbers.len() {
+            0 => None,
+            1 => Some(Self::One(numbers[0])),
+            _ => Some(Self::Many(numbers)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Deserializer};
 
 pub use date::PostDate;
-pub use post::{Comment, Post, PostContext, Term};
+pub use post::{Comment, Post, PostContext, Term, slug_from_file_name};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 
@@ -46,6 +46,17 @@ impl<'de> Deserialize<'de> for Text {
             Scalar::Other(_) => Err(serde::de::Error::custom("expected text, found a list or a mapping")),
         }
     }
+}
+
+/// True when `text[start..end]` stands as a word: no letter or digit touches it.
+pub fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
+    let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    !is_word(text[..start].chars().next_back()) && !is_word(text[end..].chars().next())
+}
+
+/// Byte offset of the first place `word` stands as a whole word in `text`.
+pub fn find_word(text: &str, word: &str) -> Option<usize> {
+    text.match_indices(word).map(|(i, _)| i).find(|&i| is_whole_word(text, i, i + word.len()))
 }
 
 /// Lowercase ASCII words joined by `-`; the one slug rule for posts, tags and networks.
@@ -170,7 +181,7 @@ pub fn load_post(
 }
 
 /// 1-based line and column of a byte offset.
-fn position_of_byte(bytes: &[u8], offset: usize) -> (usize, usize) {
+pub(crate) fn position_of_byte(bytes: &[u8], offset: usize) -> (usize, usize) {
     let before = &bytes[..offset.min(bytes.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
     let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);

@@ -279,6 +279,7 @@ impl Post {
     pub fn lint(&self, context: &PostContext<'_>, text: &str) -> Vec<Diagnostic> {
         let mut warnings = Vec::new();
         let Ok(split) = frontmatter::split(text) else { return warnings };
+        warnings.extend(crate::lint::post(self, text, &split, context));
         for network in &self.networks {
             if context.networks.resolve(&network.name).is_none() {
                 let (line, column) = yaml::key_position(split.yaml, "networks", split.yaml_line).unwrap_or((1, 1));
@@ -292,7 +293,6 @@ impl Post {
                 warnings.push(d);
             }
         }
-        warnings.extend(crate::lint::post(self, text, context));
         warnings
     }
 
@@ -316,8 +316,8 @@ fn check_slug(written: &str) -> Result<String, String> {
     if slug.is_empty() { Err(format!("slug `{written}` has no letters or digits")) } else { Ok(slug) }
 }
 
-/// `2011-07-18-online-networks.md` → `online-networks`.
-fn slug_from_file_name(source: &Path) -> String {
+/// `2011-07-18-online-networks.md` → `online-networks`: the slug a post gets from its file.
+pub fn slug_from_file_name(source: &Path) -> String {
     let stem = source.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let bytes = stem.as_bytes();
     let dated = bytes.len() > 11

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::content::frontmatter::ThingNumbers;
 use crate::content::{POSTS_DIR, slugify};
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 use crate::pipeline::{BuildOptions, Settings};
@@ -210,18 +211,8 @@ fn existing_slugs(site_dir: &Path) -> HashMap<String, PathBuf> {
     crate::content::find_posts(site_dir)
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|p| Some((slug_of_file_stem(&p.file_stem()?.to_string_lossy()), p)))
+        .map(|p| (crate::content::slug_from_file_name(&p), p))
         .collect()
-}
-
-fn slug_of_file_stem(stem: &str) -> String {
-    let bytes = stem.as_bytes();
-    let dated = bytes.len() > 11
-        && bytes[..4].iter().all(u8::is_ascii_digit)
-        && bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && bytes[10] == b'-';
-    slugify(if dated { &stem[11..] } else { stem })
 }
 
 struct Writer<'a> {
@@ -237,20 +228,12 @@ struct Writer<'a> {
     report: ImportReport,
 }
 
-/// `thing`: one number, or a list for a post on several Things.
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Things {
-    One(u32),
-    Many(Vec<u32>),
-}
-
 #[derive(Serialize)]
 struct Frontmatter<'a> {
     title: &'a str,
     date: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    thing: Option<Things>,
+    thing: Option<ThingNumbers>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     networks: Vec<String>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
@@ -296,11 +279,7 @@ impl Writer<'_> {
         let frontmatter = Frontmatter {
             title: &post.title,
             date: &post.date,
-            thing: match things.len() {
-                0 => None,
-                1 => Some(Things::One(things[0])),
-                _ => Some(Things::Many(things)),
-            },
+            thing: ThingNumbers::of(things),
             networks,
             tags: &post.tags,
             draft: post.draft,
@@ -370,16 +349,10 @@ pub fn detect_networks(post: &ImportedPost, networks: &NetworkRegistry) -> Vec<S
             std::iter::once(&network.name)
                 .chain(&network.aliases)
                 .filter(|name| name.chars().count() >= 3)
-                .any(|name| has_word(&text, &name.to_lowercase()))
+                .any(|name| crate::content::find_word(&text, &name.to_lowercase()).is_some())
         })
         .map(|network| network.name.clone())
         .collect()
-}
-
-fn has_word(text: &str, word: &str) -> bool {
-    let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-    text.match_indices(word)
-        .any(|(i, _)| !is_word(text[..i].chars().next_back()) && !is_word(text[i + word.len()..].chars().next()))
 }
 
 /// Only http(s) author links survive.
@@ -445,11 +418,5 @@ mod tests {
         assert_eq!(threaded.len(), 2);
         assert_eq!(threaded[0].replies[0].replies[0].author, "Helen again");
         assert_eq!(threaded[1].author, "Reply to spam");
-    }
-
-    #[test]
-    fn slugs_of_existing_files() {
-        assert_eq!(slug_of_file_stem("2011-07-18-online-networks"), "online-networks");
-        assert_eq!(slug_of_file_stem("about"), "about");
     }
 }

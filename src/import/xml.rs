@@ -3,7 +3,7 @@
 //! as a little tree, so a 100 MB export imports in bounded memory.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::path::Path;
 
 use quick_xml::XmlVersion;
@@ -73,7 +73,7 @@ pub fn stream(
     let mut open: Vec<Node> = Vec::new();
     let mut depth = 0usize;
     let fail = |reader: &quick_xml::Reader<BufReader<File>>, message: String| XmlError {
-        line: line_at(path, reader.buffer_position()),
+        line: lines_of(path, &[reader.buffer_position()])[0],
         message,
     };
     loop {
@@ -180,26 +180,4 @@ pub fn lines_of(path: &Path, offsets: &[u64]) -> Vec<usize> {
         lines[i] = 1 + newlines;
     }
     lines
-}
-
-/// The 1-based line of a byte offset, counted by reading the file again (only on error).
-fn line_at(path: &Path, offset: u64) -> usize {
-    let Ok(file) = File::open(path) else { return 1 };
-    let mut reader = BufReader::new(file);
-    let mut line = 1;
-    let mut read = 0u64;
-    let mut chunk = Vec::new();
-    while read < offset {
-        chunk.clear();
-        match reader.read_until(b'\n', &mut chunk) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => {
-                read += n as u64;
-                if read <= offset && chunk.ends_with(b"\n") {
-                    line += 1;
-                }
-            }
-        }
-    }
-    line
 }

@@ -449,18 +449,28 @@ impl<'a> Renderer<'a> {
         let oldest_first = |indexes: &[usize]| {
             Value::from(indexes.iter().rev().map(|&i| self.prepared[i].value.clone()).collect::<Vec<_>>())
         };
-        let things: Vec<Value> = site
+        // One section per Thing with reflections, in programme order, then one for the rest.
+        let section = |id: String, title: String, url: Option<String>, posts: &[usize]| {
+            let mut section = tera::Map::default();
+            section.insert("id".into(), Value::from(id));
+            section.insert("title".into(), Value::from(title));
+            section.insert("url".into(), Value::from(url));
+            section.insert("posts".into(), oldest_first(posts));
+            Value::from(section)
+        };
+        let general: Vec<usize> = (0..site.posts.len()).filter(|&i| site.posts[i].things.is_empty()).collect();
+        let mut sections: Vec<Value> = site
             .programme
             .things()
             .filter(|(n, _)| !site.thing_posts(*n).is_empty())
             .map(|(n, _)| {
-                let mut group = tera::Map::default();
-                group.insert("thing".into(), Value::from_serializable(&thing_ref(site, n)));
-                group.insert("posts".into(), oldest_first(site.thing_posts(n)));
-                Value::from(group)
+                let thing = thing_ref(site, n);
+                section(format!("thing-{n}"), thing.label, Some(thing.url), site.thing_posts(n))
             })
             .collect();
-        let general: Vec<usize> = (0..site.posts.len()).filter(|&i| site.posts[i].things.is_empty()).collect();
+        if !general.is_empty() {
+            sections.push(section("general".into(), "Other reflections".into(), None, &general));
+        }
         let mut networks: Vec<TermEntry> = site
             .by_network
             .iter()
@@ -470,8 +480,7 @@ impl<'a> Renderer<'a> {
             .collect();
         networks.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.term.name.cmp(&b.term.name)));
         let mut portfolio = tera::Map::default();
-        portfolio.insert("things".into(), Value::from(things));
-        portfolio.insert("general".into(), oldest_first(&general));
+        portfolio.insert("sections".into(), Value::from(sections));
         portfolio.insert("networks".into(), Value::from_serializable(&networks));
         portfolio.insert("post_count".into(), Value::from(site.posts.len()));
         portfolio.insert("things_done".into(), Value::from(site.things_done()));
