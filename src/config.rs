@@ -1,6 +1,7 @@
 //! `site.yaml`: the typed site configuration. Unknown keys are errors that name the closest
-//! known key; values are validated here once, so later stages can trust them. Command-line
-//! overrides (`--base-url`) are applied last, by [`SiteConfig::with_base_url`].
+//! known key; values are parsed here once into types ([`BaseUrl`], [`ProgrammeChoice`],
+//! [`Theme`]), so later stages never look at the strings again. Command-line overrides
+//! (`--base-url`) are applied last, by [`SiteConfig::with_base_url`].
 //!
 //! This module reads one file and knows nothing of posts or templates.
 
@@ -10,15 +11,73 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::layout::CONFIG_FILE;
+use crate::text::is_web_url;
 use crate::yaml;
 
-/// The name of the configuration file at the root of a site.
-pub const CONFIG_FILE: &str = "site.yaml";
-
 /// The parsed and validated `site.yaml`.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    /// The blog's title, shown in every page header and feed.
+    pub title: String,
+    /// Where the site will be published; its path part prefixes every internal link.
+    pub base_url: BaseUrl,
+    /// The writer's name, for feeds and the footer.
+    pub author: Option<String>,
+    /// One line about the blog, for meta tags and feeds.
+    pub description: Option<String>,
+    /// The `lang` of every page.
+    pub language: String,
+    /// The built-in theme or a local one.
+    pub theme: Theme,
+    /// The built-in programme, or none.
+    pub programme: ProgrammeChoice,
+    /// Extra or renamed Things, number to title.
+    pub things: BTreeMap<u32, String>,
+    /// Extra networks, or extra aliases for built-in ones.
+    pub networks: Vec<NetworkConfig>,
+    /// The comment-link stub shown on every post.
+    pub comments: Option<CommentsConfig>,
+    /// Posts per home page, at least 1.
+    pub paginate: usize,
+    /// A custom domain for GitHub Pages; writes `CNAME`.
+    pub cname: Option<String>,
+    /// Whether raw HTML in posts is kept (imported posts are full of it) or shown as text.
+    pub raw_html: bool,
+}
+
+/// Which programme of numbered Things the posts follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProgrammeChoice {
+    /// The built-in 23 Things for Professional Development.
+    Cpd23,
+    /// No built-in Things: only those of `things:`.
+    None,
+}
+
+impl ProgrammeChoice {
+    /// As written in site.yaml, for messages.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Cpd23 => "cpd23",
+            Self::None => "none",
+        }
+    }
+}
+
+/// Which theme renders the site.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Theme {
+    /// The theme embedded in the binary.
+    Default,
+    /// A folder under the site's `themes/`, layered over the default theme.
+    Local(String),
+}
+
+/// `site.yaml` as written, before its values are checked and typed.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SiteConfig {
+struct RawConfig {
     /// The blog's title, shown in every page header and feed.
     pub title: String,
     /// Where the site will be published; its path part prefixes every internal link.
@@ -173,16 +232,25 @@ impl SiteConfig {
     /// Parses and validates the text of a `site.yaml`.
     pub fn parse(text: &str) -> Result<Self, Diagnostics> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let config: SiteConfig = yaml::parse(text, 1).map_err(|e| {
+        let raw: RawConfig = yaml::parse(text, 1).map_err(|e| {
             let mut d = Diagnostic::error(e.message).at(CONFIG_FILE, e.line, e.column).with_source(text);
             d.hint = e.hint;
             Diagnostics::from(d)
         })?;
-        config.validate(text)?;
-        Ok(config)
+        raw.validate(text)
     }
 
-    fn validate(&self, text: &str) -> Result<(), Diagnostics> {
+    /// Replaces `base_url` (from `--base-url`), validating the new value.
+    pub fn with_base_url(mut self, base_url: &str) -> Result<Self, Diagnostics> {
+        self.base_url = BaseUrl::parse(base_url)
+            .map_err(|m| Diagnostics::from(Diagnostic::error(m).with_hint("--base-url takes an absolute URL")))?;
+        Ok(self)
+    }
+}
+
+impl RawConfig {
+    /// Checks every value, reporting all problems at their keys, and types them.
+    fn validate(self, text: &str) -> Result<SiteConfig, Diagnostics> {
         let mut problems = Diagnostics::default();
         let mut report = |key: &str, message: String, hint: &str| {
             let (line, column) = yaml::key_position(text, key, 1).unwrap_or((1, 1));
@@ -199,18 +267,28 @@ impl SiteConfig {
                 "give your blog a name: title: \"Reflections on 23 Things\"",
             );
         }
-        if let Err(message) = BaseUrl::parse(&self.base_url) {
-            report("base_url", message, "for GitHub Pages: base_url: https://USER.github.io/REPO/");
-        }
+        let base_url = BaseUrl::parse(&self.base_url)
+            .map_err(|message| report("base_url", message, "for GitHub Pages: base_url: https://USER.github.io/REPO/"))
+            .ok();
         if self.paginate == 0 {
             report("paginate", "paginate must be at least 1".into(), "the number of posts on each home page, e.g. 10");
         }
-        if !matches!(self.programme.as_str(), "cpd23" | "none") {
-            report("programme", format!("unknown programme `{}`", self.programme), "use `cpd23` or `none`");
-        }
-        if self.theme.is_empty() || self.theme.contains(['/', '\\']) || self.theme.starts_with('.') {
-            report("theme", format!("theme `{}` must be a plain folder name under themes/", self.theme), "");
-        }
+        let programme = match self.programme.trim() {
+            "cpd23" => ProgrammeChoice::Cpd23,
+            "none" => ProgrammeChoice::None,
+            other => {
+                report("programme", format!("unknown programme `{other}`"), "use `cpd23` or `none`");
+                ProgrammeChoice::None
+            }
+        };
+        let theme = match self.theme.trim() {
+            "default" => Theme::Default,
+            name if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') => {
+                report("theme", format!("theme `{name}` must be a plain folder name under themes/"), "");
+                Theme::Default
+            }
+            name => Theme::Local(name.to_string()),
+        };
         if self.language.trim().is_empty() || self.language.contains(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
         {
             report("language", format!("language `{}` is not a language tag", self.language), "e.g. en, en-GB, cy");
@@ -232,7 +310,7 @@ impl SiteConfig {
         }
         if let Some(comments) = &self.comments {
             let url = comments.url.trim();
-            if !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with("mailto:")) {
+            if !(is_web_url(url) || url.starts_with("mailto:")) {
                 report("comments", format!("comments.url `{url}` must be an http(s) or mailto: URL"), "");
             }
         }
@@ -241,25 +319,29 @@ impl SiteConfig {
                 report("networks", "a network needs a name".into(), "");
             }
             if let Some(url) = &network.url {
-                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                if !is_web_url(url) {
                     report("networks", format!("network URL `{url}` must start with https:// or http://"), "");
                 }
             }
         }
-        if problems.has_errors() { Err(problems) } else { Ok(()) }
-    }
-
-    /// The validated base URL, split into its absolute and path forms.
-    pub fn base(&self) -> BaseUrl {
-        BaseUrl::parse(&self.base_url).expect("validated when loaded")
-    }
-
-    /// Replaces `base_url` (from `--base-url`), validating the new value.
-    pub fn with_base_url(mut self, base_url: &str) -> Result<Self, Diagnostics> {
-        BaseUrl::parse(base_url)
-            .map_err(|m| Diagnostics::from(Diagnostic::error(m).with_hint("--base-url takes an absolute URL")))?;
-        self.base_url = base_url.to_string();
-        Ok(self)
+        match base_url {
+            Some(base_url) if !problems.has_errors() => Ok(SiteConfig {
+                title: self.title,
+                base_url,
+                author: self.author,
+                description: self.description,
+                language: self.language,
+                theme,
+                programme,
+                things: self.things,
+                networks: self.networks,
+                comments: self.comments,
+                paginate: self.paginate,
+                cname: self.cname,
+                raw_html: self.raw_html,
+            }),
+            _ => Err(problems),
+        }
     }
 }
 
@@ -280,7 +362,7 @@ mod tests {
     #[test]
     fn unknown_key_is_positioned_with_suggestion() {
         let err = SiteConfig::parse("title: T\nbase_url: https://x.org/\npaginte: 5\n").unwrap_err();
-        let d = &err.0[0];
+        let d = err.iter().next().unwrap();
         assert_eq!(d.to_string().lines().next().unwrap(), "site.yaml:3:1: error: unknown key `paginte`");
         assert!(d.hint.as_ref().unwrap().starts_with("did you mean `paginate`?"));
     }

@@ -16,11 +16,23 @@ pub enum Severity {
     Warning,
 }
 
+/// Whose problem it is: the writer's files, or the machine the run is on. Both fail a run;
+/// callers and tests tell them apart by this, not by the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// Something in the site's files: a bad date, an unknown key, a broken template.
+    Content,
+    /// Reading or writing failed: permissions, a full disk, a vanished folder.
+    Io,
+}
+
 /// A problem found in the user's files, with the place it was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
+    /// The writer's mistake or the machine's failure.
+    pub kind: Kind,
     /// The file, relative to the site folder where possible (`posts/x.md`).
     pub path: Option<PathBuf>,
     /// 1-based line in `path`.
@@ -40,6 +52,7 @@ impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Error,
+            kind: Kind::Content,
             path: None,
             line: None,
             column: None,
@@ -47,6 +60,11 @@ impl Diagnostic {
             hint: None,
             snippet: None,
         }
+    }
+
+    /// An error of the machine rather than of the site's files: a read or write that failed.
+    pub fn io(message: impl Into<String>) -> Self {
+        Self { kind: Kind::Io, ..Self::error(message) }
     }
 
     /// A warning with no place yet.
@@ -152,10 +170,12 @@ pub fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-/// Every diagnostic of a run, sorted by place so output is stable; the error type of the engine.
+/// Every diagnostic of a run: the error type of the engine. Kept in the order found; read
+/// (iterated, printed) in one order, by place, errors before warnings at the same place, with
+/// repeats left out, so output is stable however the work was split between threads.
 #[derive(Debug, Clone, Default, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.render(false))]
-pub struct Diagnostics(pub Vec<Diagnostic>);
+pub struct Diagnostics(Vec<Diagnostic>);
 
 impl Diagnostics {
     /// Adds one diagnostic.
@@ -175,32 +195,67 @@ impl Diagnostics {
 
     /// Number of errors.
     pub fn error_count(&self) -> usize {
-        self.0.iter().filter(|d| d.is_error()).count()
+        self.iter().filter(|d| d.is_error()).count()
     }
 
     /// Number of warnings.
     pub fn warning_count(&self) -> usize {
-        self.0.len() - self.error_count()
+        self.iter().filter(|d| !d.is_error()).count()
     }
 
-    /// Sorts by file, line and column, errors before warnings at the same place.
-    pub fn sort(&mut self) {
-        self.0.sort_by(|a, b| {
+    /// Number of diagnostics, repeats left out.
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    /// True when there is nothing to report.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Every diagnostic, by file, line and column, errors before warnings at one place.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        let mut sorted: Vec<&Diagnostic> = self.0.iter().collect();
+        sorted.sort_by(|a, b| {
             (&a.path, a.line, a.column, a.severity, &a.message)
                 .cmp(&(&b.path, b.line, b.column, b.severity, &b.message))
         });
-        self.0.dedup();
+        sorted.dedup();
+        sorted.into_iter()
+    }
+
+    /// Only the errors, and only the warnings: what a failed run and a good one report.
+    pub fn split(self) -> (Diagnostics, Diagnostics) {
+        let (errors, warnings) = self.0.into_iter().partition(Diagnostic::is_error);
+        (Self(errors), Self(warnings))
     }
 
     /// All diagnostics as text, one block each, separated by blank lines.
     pub fn render(&self, color: bool) -> String {
-        self.0.iter().map(|d| d.render(color)).collect::<Vec<_>>().join("\n\n")
+        self.iter().map(|d| d.render(color)).collect::<Vec<_>>().join("\n\n")
     }
 }
 
 impl From<Diagnostic> for Diagnostics {
     fn from(diagnostic: Diagnostic) -> Self {
         Self(vec![diagnostic])
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Self(iter.into_iter().collect())
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+
+    /// The diagnostics in the order [`Diagnostics::iter`] gives.
+    fn into_iter(self) -> Self::IntoIter {
+        let sorted: Vec<Diagnostic> = self.iter().cloned().collect();
+        sorted.into_iter()
     }
 }
 

@@ -1,52 +1,82 @@
 //! Warnings that help reflection writers: things that are probably mistakes but do not stop a
-//! build (`cpdblog check --strict` makes them errors). Text checks run when a post loads
-//! ([`post`]), date checks once all posts are read ([`dates`]), and link checks once the
-//! pages are rendered and it is known which exist ([`links`]).
+//! build (`cpdblog check --strict` makes them errors). The session runs them over the model:
+//! text checks when a post is read ([`post`]), date checks over every post read ([`dates`]),
+//! and link checks once it is known which pages the build writes ([`Link::check`]).
+//!
+//! This module reads posts and the site; it never changes them.
 
 use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, Utc};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use crate::content::frontmatter;
-use crate::content::{Post, PostContext, find_word};
-use crate::diagnostic::Diagnostic;
-use crate::site::Site;
+use crate::config::BaseUrl;
+use crate::content::frontmatter::{self, Split};
+use crate::content::{Post, PostContext};
+use crate::diagnostic::{Diagnostic, closest};
+use crate::markdown::OPTIONS;
+use crate::route::Route;
+use crate::text::{line_column, things_named};
 
 /// 1-based line and column in the post file of a byte offset into its body.
-fn position(post: &Post, body: &str, offset: usize) -> (usize, usize) {
-    let (line, column) = crate::content::position_of_byte(body.as_bytes(), offset);
+fn position(post: &Post, offset: usize) -> (usize, usize) {
+    let (line, column) = line_column(post.body.as_bytes(), offset);
     (post.body_line + line - 1, column)
 }
 
-/// Text checks of one post: networks named in the text but not listed, a title naming another
-/// Thing, images without alternative text.
-pub fn post(post: &Post, text: &str, split: &frontmatter::Split<'_>, context: &PostContext<'_>) -> Vec<Diagnostic> {
-    let mut warnings = Vec::new();
-    let body = split.body;
+/// Text checks of one post as read from `text`: networks the registry does not know,
+/// networks named in the text but not listed, a title naming another Thing, images without
+/// alternative text.
+pub fn post(post: &Post, text: &str, context: &PostContext<'_>) -> Vec<Diagnostic> {
+    let Ok(split) = frontmatter::split(text) else { return Vec::new() };
+    let mut warnings = unknown_networks(post, text, &split, context);
+    warnings.extend(body_checks(post, text, context));
+    warnings.extend(title_names_another_thing(post, text, &split));
+    warnings
+}
+
+/// Networks listed in the frontmatter that the registry does not know, with the closest name.
+fn unknown_networks(post: &Post, text: &str, split: &Split<'_>, context: &PostContext<'_>) -> Vec<Diagnostic> {
+    let unknown = post.networks.iter().filter(|n| context.networks.resolve(&n.name).is_none());
+    unknown
+        .map(|network| {
+            let (line, column) = crate::yaml::key_position(split.yaml, "networks", split.yaml_line).unwrap_or((1, 1));
+            let hint = match closest(&network.name, context.networks.names()) {
+                Some(best) => format!("did you mean `{best}`? Or add it under `networks:` in site.yaml"),
+                None => "add it under `networks:` in site.yaml to give it a home page and aliases".into(),
+            };
+            Diagnostic::warning(format!("`{}` is not a known network", network.name))
+                .at(&post.source, line, column)
+                .with_source(text)
+                .with_hint(hint)
+        })
+        .collect()
+}
+
+/// A known network mentioned in the prose (not in code) but not in `networks`, and images
+/// without alternative text. A plain search first: parsing the Markdown is paid only by posts
+/// that may need it.
+fn body_checks(post: &Post, text: &str, context: &PostContext<'_>) -> Vec<Diagnostic> {
+    let body = post.body.as_str();
     let warn = |message: String, offset: usize, hint: String| {
-        let (line, column) = position(post, body, offset);
+        let (line, column) = position(post, offset);
         Diagnostic::warning(message).at(&post.source, line, column).with_source(text).with_hint(hint)
     };
-
-    // A known network mentioned in the text (not in code) but not in `networks`. A plain
-    // substring search first: parsing the Markdown is paid only by posts that may need it.
     let listed: HashSet<&str> = post.networks.iter().map(|t| t.slug.as_str()).collect();
     let candidates: Vec<&crate::programme::Network> = context
         .networks
         .mentions(body)
         .into_iter()
-        .map(|(_, network)| network)
+        .map(|(_, n)| n)
         .filter(|n| !listed.contains(n.slug.as_str()))
         .collect();
-    let has_image = body.contains("![");
-    if candidates.is_empty() && !has_image {
-        warnings.extend(title_names_another_thing(post, text, split));
-        return warnings;
+    if candidates.is_empty() && !body.contains("![") {
+        return Vec::new();
     }
+    let mut warnings = Vec::new();
     let mut prose: Vec<std::ops::Range<usize>> = Vec::new();
     let mut image: Option<(usize, String)> = None;
-    for (event, range) in Parser::new(body).into_offset_iter() {
+    for (event, range) in Parser::new_ext(body, OPTIONS).into_offset_iter() {
         match event {
             Event::Start(Tag::Image { .. }) => image = Some((range.start, String::new())),
             Event::Text(t) | Event::Code(t) if image.is_some() => {
@@ -54,25 +84,28 @@ pub fn post(post: &Post, text: &str, split: &frontmatter::Split<'_>, context: &P
                     alt.push_str(&t);
                 }
             }
-            Event::End(TagEnd::Image) => {
-                if let Some((start, alt)) = image.take() {
-                    if alt.trim().is_empty() {
-                        warnings.push(warn(
-                            "this image has no alternative text".into(),
-                            start,
-                            "describe it for readers who cannot see it: ![A mind map of my networks](map.png)".into(),
-                        ));
-                    }
-                }
-            }
+            Event::End(TagEnd::Image) => match image.take() {
+                Some((start, alt)) if alt.trim().is_empty() => warnings.push(warn(
+                    "this image has no alternative text".into(),
+                    start,
+                    "describe it for readers who cannot see it: ![A mind map of my networks](map.png)".into(),
+                )),
+                _ => {}
+            },
             Event::Text(_) => prose.push(range),
             _ => {}
         }
     }
-    for network in candidates {
-        let found =
-            prose.iter().find_map(|range| find_word(&body[range.clone()], &network.name).map(|i| range.start + i));
-        if let Some(offset) = found {
+    let mut first: Vec<Option<usize>> = vec![None; candidates.len()];
+    for range in &prose {
+        for (at, network) in context.networks.mentions(&body[range.clone()]) {
+            if let Some(i) = candidates.iter().position(|c| c.slug == network.slug) {
+                first[i].get_or_insert(range.start + at);
+            }
+        }
+    }
+    for (network, offset) in candidates.iter().zip(first) {
+        if let Some(offset) = offset {
             warnings.push(warn(
                 format!("mentions {} but does not list it in `networks`", network.name),
                 offset,
@@ -80,16 +113,15 @@ pub fn post(post: &Post, text: &str, split: &frontmatter::Split<'_>, context: &P
             ));
         }
     }
-    warnings.extend(title_names_another_thing(post, text, split));
     warnings
 }
 
 /// "Thing 12" in the title while `thing` says otherwise.
-fn title_names_another_thing(post: &Post, text: &str, split: &frontmatter::Split<'_>) -> Option<Diagnostic> {
-    let named = thing_in_title(&post.title)?;
-    if post.things.is_empty() || post.things.contains(&named) {
+fn title_names_another_thing(post: &Post, text: &str, split: &Split<'_>) -> Option<Diagnostic> {
+    if post.things.is_empty() {
         return None;
     }
+    let named = things_named(&post.title).into_iter().find(|n| !post.things.contains(n))?;
     let listed = post.things.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
     let (line, column) =
         crate::yaml::key_position(split.yaml, "title", split.yaml_line).unwrap_or((split.yaml_line, 1));
@@ -99,15 +131,6 @@ fn title_names_another_thing(post: &Post, text: &str, split: &frontmatter::Split
             .with_source(text)
             .with_hint(format!("correct one of them: thing: {named}, or the title")),
     )
-}
-
-/// The first `Thing N` or `Things N` in a title.
-fn thing_in_title(title: &str) -> Option<u32> {
-    let lower = title.to_ascii_lowercase();
-    let at = lower.find("thing")?;
-    let rest = lower[at + 5..].trim_start_matches('s').trim_start();
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
 }
 
 /// Date checks of one post: dated in the future (so left out of builds), or a draft over a
@@ -125,53 +148,67 @@ pub fn dates(post: &Post, now: DateTime<Utc>) -> Option<Diagnostic> {
     Some(warning.in_file(&post.source))
 }
 
-/// Links in the built posts to pages of the site that do not exist; `produced` holds every
-/// output path written (`posts/x/index.html`).
-pub fn links(site: &Site, produced: &HashSet<String>) -> Vec<Diagnostic> {
-    site.posts.iter().flat_map(|post| broken_links(site, post, produced)).collect()
+/// A link or image in a post that points into this site, found once when the post is read and
+/// checked after every build against the pages it wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The output path it points at (`posts/x/`, `images/map.png`).
+    target: String,
+    /// The warning to give if nothing is there.
+    warning: Diagnostic,
 }
 
-/// Links in a post to pages of this site that the build does not produce.
-fn broken_links(site: &Site, post: &Post, produced: &HashSet<String>) -> Vec<Diagnostic> {
-    let mut warnings = Vec::new();
-    let page_dir = format!("posts/{}/", post.slug);
-    for (event, range) in Parser::new(&post.body).into_offset_iter() {
-        let (url, is_image) = match &event {
-            Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
-            Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
-            _ => continue,
-        };
-        let Some(target) = site_path(&site.base.absolute, &site.base.path, &page_dir, url) else { continue };
-        let exists = produced.contains(&target)
-            || produced.contains(&format!("{}index.html", target))
-            || produced.contains(&format!("{}/index.html", target));
-        if exists {
-            continue;
+impl Link {
+    /// The links of `post` that point into a site published at `base`.
+    pub fn find(post: &Post, base: &BaseUrl) -> Vec<Link> {
+        let page_dir = Route::Post(post.slug.clone()).address();
+        let mut links = Vec::new();
+        for (event, range) in Parser::new_ext(&post.body, OPTIONS).into_offset_iter() {
+            let (url, is_image) = match &event {
+                Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
+                Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
+                _ => continue,
+            };
+            let Some(target) = site_path(&base.absolute, &base.path, &page_dir, url) else { continue };
+            let (line, column) = position(post, range.start);
+            let (message, hint) = explain(url, &target, is_image);
+            let mut warning = Diagnostic::warning(message).at(&post.source, line, column).with_hint(hint);
+            warning.snippet = post.body.lines().nth(line - post.body_line).map(str::to_string);
+            links.push(Link { target, warning });
         }
-        let (line, column) = position(post, &post.body, range.start);
-        let (message, hint) = if is_image {
-            (
-                format!("image `{url}` is not a file of this site"),
-                "put images in static/ and link them from the site's root: static/images/map.png is ![…](/images/map.png)"
-                    .to_string(),
-            )
-        } else if target.ends_with(".md") {
-            (
-                format!("link to `{url}`, a Markdown file, not a page"),
-                "link to the page a post becomes, e.g. /posts/online-networks/".to_string(),
-            )
-        } else {
-            (
-                format!("link to `{url}`, a page this site does not have"),
-                "check the address: post pages are /posts/SLUG/, Things /things/N/, networks /networks/SLUG/, tags /tags/SLUG/"
-                    .to_string(),
-            )
-        };
-        let mut d = Diagnostic::warning(message).at(&post.source, line, column).with_hint(hint);
-        d.snippet = post.body.lines().nth(line - post.body_line).map(str::to_string);
-        warnings.push(d);
+        links
     }
-    warnings
+
+    /// The warning when the build wrote nothing at this link's target; `produced` holds every
+    /// output path written (`posts/x/index.html`).
+    pub fn check(&self, produced: &HashSet<String>) -> Option<Diagnostic> {
+        let target = &self.target;
+        let exists = produced.contains(target)
+            || produced.contains(&format!("{target}index.html"))
+            || produced.contains(&format!("{target}/index.html"));
+        (!exists).then(|| self.warning.clone())
+    }
+}
+
+fn explain(url: &str, target: &str, is_image: bool) -> (String, String) {
+    if is_image {
+        (
+            format!("image `{url}` is not a file of this site"),
+            "put images in static/ and link them from the site's root: static/images/map.png is ![…](/images/map.png)"
+                .to_string(),
+        )
+    } else if target.ends_with(".md") {
+        (
+            format!("link to `{url}`, a Markdown file, not a page"),
+            "link to the page a post becomes, e.g. /posts/online-networks/".to_string(),
+        )
+    } else {
+        (
+            format!("link to `{url}`, a page this site does not have"),
+            "check the address: post pages are /posts/SLUG/, Things /things/N/, networks /networks/SLUG/, tags /tags/SLUG/"
+                .to_string(),
+        )
+    }
 }
 
 /// The output path a link points at, when it points into this site: root-relative (with or
@@ -212,21 +249,6 @@ fn site_path(base_absolute: &str, base_path: &str, page_dir: &str, url: &str) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn finds_things_named_in_titles() {
-        assert_eq!(thing_in_title("Thing 12: Twitter"), Some(12));
-        assert_eq!(thing_in_title("Things 6 & 7"), Some(6));
-        assert_eq!(thing_in_title("Something else"), None);
-        assert_eq!(thing_in_title("A pause"), None);
-    }
-
-    #[test]
-    fn finds_whole_words_only() {
-        assert_eq!(find_word("I use LISNPN daily", "LISNPN"), Some(6));
-        assert_eq!(find_word("LISNPNs", "LISNPN"), None);
-        assert_eq!(find_word("Slacker", "Slack"), None);
-    }
 
     #[test]
     fn resolves_links_into_the_site() {

@@ -10,7 +10,16 @@ use std::collections::HashSet;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
-use crate::content::slugify;
+use crate::text::slugify;
+
+/// The Markdown dialect of cpdblog, one set for pages, summaries and lints alike: CommonMark
+/// plus tables, footnotes, strikethrough, task lists, smart punctuation and `{#id}` headings.
+pub const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS)
+    .union(Options::ENABLE_SMART_PUNCTUATION)
+    .union(Options::ENABLE_HEADING_ATTRIBUTES);
 
 /// Renders Markdown for one site (the base path is needed to fix root-relative links).
 #[derive(Debug, Clone)]
@@ -62,17 +71,11 @@ impl Markdown {
     }
 
     fn render(&self, source: &str, raw_html: bool) -> String {
-        let options = Options::ENABLE_TABLES
-            | Options::ENABLE_FOOTNOTES
-            | Options::ENABLE_STRIKETHROUGH
-            | Options::ENABLE_TASKLISTS
-            | Options::ENABLE_SMART_PUNCTUATION
-            | Options::ENABLE_HEADING_ATTRIBUTES;
         let mut events: Vec<Event<'_>> = Vec::new();
         let mut used_ids: HashSet<String> = HashSet::new();
         let mut heading: Option<(usize, Option<CowStr<'_>>)> = None;
         let mut code: Option<(String, String)> = None;
-        for event in Parser::new_ext(source, options) {
+        for event in Parser::new_ext(source, OPTIONS) {
             if let Some((language, text)) = &mut code {
                 match event {
                     Event::Text(t) => text.push_str(&t),

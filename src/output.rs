@@ -19,6 +19,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diagnostic::Diagnostic;
+use crate::layout::{CONFIG_FILE, SOURCE_DIRS};
 
 /// The file that marks a folder as cpdblog output, safe to replace.
 pub const MARKER: &str = ".cpdblog-output";
@@ -406,13 +407,18 @@ pub fn check_location(site_dir: &Path, output: &Path, force: bool) -> Result<(),
             return refuse("it is your home folder".into());
         }
     }
-    for source in ["posts", "static", "templates", "themes"] {
-        if output.starts_with(site.join(source)) {
+    for source in SOURCE_DIRS {
+        // Real paths: a source folder may be a link to somewhere else, the output included.
+        let real = absolute(&site.join(source));
+        if output.starts_with(&real) || output.starts_with(site.join(source)) {
             return refuse(format!("it is inside the site's {source}/ folder"));
         }
+        if real.starts_with(&output) {
+            return refuse(format!("the site's {source}/ folder is inside it"));
+        }
     }
-    if output.join(crate::config::CONFIG_FILE).exists() {
-        return refuse(format!("it holds a {}, so it looks like a site, not output", crate::config::CONFIG_FILE));
+    if output.join(CONFIG_FILE).exists() {
+        return refuse(format!("it holds a {CONFIG_FILE}, so it looks like a site, not output"));
     }
     if output.is_dir() {
         let mut entries =

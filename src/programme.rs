@@ -6,8 +6,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::config::SiteConfig;
+use crate::config::{ProgrammeChoice, SiteConfig};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::layout::CONFIG_FILE;
+use crate::text::{is_whole_word, slugify};
 
 /// The 23 Things of cpd23's 2011 run, in order.
 pub const CPD23_THINGS: [&str; 23] = [
@@ -49,17 +51,17 @@ pub struct Programme {
 impl Programme {
     /// The built-in programme named in the config, extended or renamed by its `things`.
     pub fn from_config(config: &SiteConfig) -> Self {
-        let (name, mut things) = match config.programme.as_str() {
-            "cpd23" => (
+        let (name, mut things) = match config.programme {
+            ProgrammeChoice::Cpd23 => (
                 Some("23 Things for Professional Development".to_string()),
                 CPD23_THINGS.iter().enumerate().map(|(i, t)| (i as u32 + 1, t.to_string())).collect(),
             ),
-            _ => (None, BTreeMap::new()),
+            ProgrammeChoice::None => (None, BTreeMap::new()),
         };
         for (number, title) in &config.things {
             things.insert(*number, title.trim().to_string());
         }
-        Self { id: config.programme.clone(), name, things }
+        Self { id: config.programme.id().to_string(), name, things }
     }
 
     /// The title of Thing `number`, if the programme has it.
@@ -118,6 +120,14 @@ pub struct Network {
     pub aliases: Vec<String>,
 }
 
+impl Network {
+    /// The names a mention may use: the canonical name and the aliases of three letters or
+    /// more (X is too ambiguous to look for in prose).
+    pub fn spellings(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(&self.name).chain(&self.aliases).map(String::as_str).filter(|s| s.chars().count() >= 3)
+    }
+}
+
 /// Built-in networks: (name, slug, homepage, aliases).
 const BUILT_IN_NETWORKS: &[(&str, &str, &str, &[&str])] = &[
     ("Twitter", "twitter", "https://twitter.com/", &["X", "X (Twitter)", "Twitter/X", "X.com"]),
@@ -140,8 +150,9 @@ const BUILT_IN_NETWORKS: &[(&str, &str, &str, &[&str])] = &[
 pub struct NetworkRegistry {
     networks: Vec<Network>,
     by_name: HashMap<String, usize>,
-    /// Finds canonical names in text in one pass, built on first use.
-    mention_finder: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
+    /// Finds names and aliases in text in one pass, with the network of each pattern; built
+    /// on first use.
+    mention_finder: std::sync::OnceLock<Option<(aho_corasick::AhoCorasick, Vec<usize>)>>,
 }
 
 impl NetworkRegistry {
@@ -166,7 +177,7 @@ impl NetworkRegistry {
             let index = existing.unwrap_or_else(|| {
                 registry.networks.push(Network {
                     name: name.to_string(),
-                    slug: crate::content::slugify(name),
+                    slug: slugify(name),
                     homepage: None,
                     aliases: Vec::new(),
                 });
@@ -188,7 +199,7 @@ impl NetworkRegistry {
                                 "`{name}` names two networks: {} and {}",
                                 registry.networks[other].name, network.name
                             ))
-                            .in_file(crate::config::CONFIG_FILE)
+                            .in_file(CONFIG_FILE)
                             .with_hint("remove the alias from one of them"),
                         );
                     }
@@ -215,22 +226,27 @@ impl NetworkRegistry {
         self.networks.iter()
     }
 
-    /// The first place in `text` where each network is named by its canonical name (as
-    /// written, as a whole word; names under three letters, such as X, are left out as too
+    /// The first place in `text` where each network is named, by its name or an alias, in any
+    /// case, as a whole word (names under three letters, such as X, are left out as too
     /// ambiguous): (byte offset, network), in network order. One pass over the text
-    /// (Aho-Corasick) whatever the number of networks.
+    /// (Aho-Corasick) whatever the number of networks. The import and the mention lint both
+    /// ask this, so they agree on what a mention is.
     pub fn mentions(&self, text: &str) -> Vec<(usize, &Network)> {
         let finder = self.mention_finder.get_or_init(|| {
-            let names: Vec<&str> = self.networks.iter().map(|n| n.name.as_str()).collect();
-            aho_corasick::AhoCorasick::builder().match_kind(aho_corasick::MatchKind::LeftmostLongest).build(names).ok()
+            let spellings: Vec<(usize, &str)> =
+                self.networks.iter().enumerate().flat_map(|(i, n)| n.spellings().map(move |s| (i, s))).collect();
+            let finder = aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .ascii_case_insensitive(true)
+                .build(spellings.iter().map(|(_, s)| s))
+                .ok()?;
+            Some((finder, spellings.into_iter().map(|(i, _)| i).collect()))
         });
-        let Some(finder) = finder else { return Vec::new() };
+        let Some((finder, owners)) = finder else { return Vec::new() };
         let mut first: Vec<Option<usize>> = vec![None; self.networks.len()];
         for found in finder.find_iter(text) {
-            let index = found.pattern().as_usize();
-            let network = &self.networks[index];
-            let whole = crate::content::is_whole_word(text, found.start(), found.end());
-            if whole && network.name.chars().count() >= 3 && first[index].is_none() {
+            let index = owners[found.pattern().as_usize()];
+            if is_whole_word(text, found.start(), found.end()) && first[index].is_none() {
                 first[index] = Some(found.start());
             }
         }

@@ -90,7 +90,7 @@ impl Site {
             }
         }
         Ok(Self {
-            base: config.base(),
+            base: config.base_url.clone(),
             config,
             programme,
             networks,

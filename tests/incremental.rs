@@ -8,13 +8,14 @@ use std::path::{Path, PathBuf};
 
 use chrono::{TimeZone, Utc};
 use common::{Fixture, tree};
-use cpdblog::incremental::{Changed, Session};
-use cpdblog::pipeline::{self, BuildOptions};
+use cpdblog::pipeline::{self, BuildOptions, Changed, Rebuilt, Session, Target};
 
 struct Live {
     fixture: Fixture,
     output: PathBuf,
     session: Session,
+    /// The warnings of the last good rebuild, as printed.
+    warnings: Vec<String>,
     _out_dir: tempfile::TempDir,
 }
 
@@ -23,9 +24,10 @@ impl Live {
         let fixture = Fixture::new("basic");
         let out_dir = tempfile::tempdir().unwrap();
         let output = out_dir.path().join("preview");
-        let session = Session::new(options(&fixture.site, &output));
-        let mut live = Self { fixture, output, session, _out_dir: out_dir };
-        live.session.rebuild(&Changed::everything()).expect("first build");
+        let session = Session::new(options(&fixture.site, &output), Target::Folder(output.clone()));
+        let mut live = Self { fixture, output, session, warnings: Vec::new(), _out_dir: out_dir };
+        let first = live.session.rebuild(&Changed::everything()).expect("first build");
+        live.warnings = printed(&first.warnings);
         live.assert_same_as_clean_build("first build");
         live
     }
@@ -35,10 +37,12 @@ impl Live {
     }
 
     /// Applies `edit` to the site, then rebuilds for the paths it reports touching.
-    fn change(&mut self, touched: &[&str]) -> Result<cpdblog::incremental::Rebuilt, String> {
+    fn change(&mut self, touched: &[&str]) -> Result<Rebuilt, String> {
         let paths: Vec<PathBuf> = touched.iter().map(|p| self.site().join(p)).collect();
         let changed = Changed::classify(self.site(), &self.output, &paths);
-        self.session.rebuild(&changed).map_err(|e| e.to_string())
+        let rebuilt = self.session.rebuild(&changed).map_err(|e| e.to_string())?;
+        self.warnings = printed(&rebuilt.warnings);
+        Ok(rebuilt)
     }
 
     fn write(&self, path: &str, text: &str) {
@@ -48,7 +52,13 @@ impl Live {
     fn assert_same_as_clean_build(&self, step: &str) {
         let clean_dir = tempfile::tempdir().unwrap();
         let clean = clean_dir.path().join("clean");
-        pipeline::build(&options(self.site(), &clean)).unwrap_or_else(|e| panic!("{step}: clean build failed: {e}"));
+        let built = pipeline::build(&options(self.site(), &clean))
+            .unwrap_or_else(|e| panic!("{step}: clean build failed: {e}"));
+        assert_eq!(
+            self.warnings,
+            printed(&built.warnings),
+            "{step}: the preview's warnings differ from a clean build's"
+        );
         let (live, clean) = (tree(&self.output), tree(&clean));
         let only = |a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>| -> Vec<String> {
             a.keys().filter(|k| !b.contains_key(*k)).cloned().collect()
@@ -59,6 +69,11 @@ impl Live {
             assert!(live[path] == *bytes, "{step}: {path} differs from a clean build");
         }
     }
+}
+
+/// Each warning as it is printed, in the order printed.
+fn printed(warnings: &cpdblog::diagnostic::Diagnostics) -> Vec<String> {
+    warnings.iter().map(ToString::to_string).collect()
 }
 
 /// Changes files of the site; returns the paths touched.
@@ -107,6 +122,16 @@ fn edits_adds_renames_deletes_and_mistakes_end_like_a_clean_build() {
             Box::new(|l| {
                 l.write("posts/2011-09-01-mastodon.md", &post("Thing 24", "2011-09-01", 24, "Mastodon", "Toot."));
                 vec!["posts/2011-09-01-mastodon.md"]
+            }),
+            true,
+        ),
+        (
+            "a post with warnings: a future date, an image without alt text, a link to nowhere",
+            Box::new(|l| {
+                let body = "![](/img/dot.svg) See [my plan](/posts/no-such-post/) and [blogging](/posts/blogging/).";
+                l.write("posts/2030-01-01-someday.md", &post("Thing 3: later", "2030-01-01", 4, "Twitter", body));
+                l.write("posts/2011-09-03-image.md", &post("Thing 9: images", "2011-09-03", 9, "", body));
+                vec!["posts/2030-01-01-someday.md", "posts/2011-09-03-image.md"]
             }),
             true,
         ),
@@ -284,6 +309,17 @@ fn edits_adds_renames_deletes_and_mistakes_end_like_a_clean_build() {
         match (result, succeeds) {
             (Ok(_), true) => {
                 live.assert_same_as_clean_build(step);
+                if step.starts_with("a post with warnings") {
+                    let all = live.warnings.join("\n");
+                    for expected in [
+                        "in the future",
+                        "no alternative text",
+                        "a page this site does not have",
+                        "the title says Thing",
+                    ] {
+                        assert!(all.contains(expected), "{step}: no warning `{expected}` in:\n{all}");
+                    }
+                }
                 last_good = tree(&live.output);
             }
             (Err(errors), false) => {

@@ -6,9 +6,10 @@ use std::path::Path;
 
 use cpdblog::config::SiteConfig;
 use cpdblog::content::frontmatter;
-use cpdblog::content::{Post, PostContext, slugify};
+use cpdblog::content::{Post, PostContext};
 use cpdblog::markdown::Markdown;
 use cpdblog::programme::{NetworkRegistry, Programme};
+use cpdblog::text::slugify;
 use proptest::prelude::*;
 
 fn context_parts() -> (Programme, NetworkRegistry) {
@@ -73,12 +74,15 @@ proptest! {
             Ok(post) => {
                 prop_assert!(!post.slug.is_empty());
                 prop_assert!(post.slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{}", post.slug);
-                let _ = post.lint(&context, &text);
+                for warning in cpdblog::lint::post(&post, &text, &context) {
+                    let lines = text.lines().count() + 1;
+                    prop_assert!(warning.line.is_none_or(|line| line >= 1 && line <= lines), "{}", warning);
+                }
             }
             Err(problems) => {
                 prop_assert!(problems.has_errors());
                 let lines = text.lines().count() + 1;
-                for d in &problems.0 {
+                for d in problems.iter() {
                     prop_assert_eq!(d.path.as_deref(), Some(source));
                     if let Some(line) = d.line {
                         prop_assert!(line >= 1 && line <= lines, "line {} of {} in {:?}: {}", line, lines, text, d);

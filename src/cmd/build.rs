@@ -30,10 +30,10 @@ pub fn run(site: &Path, args: BuildArgs, verbosity: Verbosity) -> u8 {
                 } else {
                     String::new()
                 };
-                let warnings = if built.warnings.0.is_empty() {
+                let warnings = if built.warnings.is_empty() {
                     String::new()
                 } else {
-                    format!(", {}", count(built.warnings.0.len(), "warning"))
+                    format!(", {}", count(built.warnings.len(), "warning"))
                 };
                 eprintln!(
                     "Built {}{left_out} into {}: {} in {} ms{warnings}",

@@ -16,7 +16,7 @@ pub fn run(site: &Path, args: CheckArgs, verbosity: Verbosity) -> u8 {
     match pipeline::check(&options) {
         Ok(checked) => {
             report(&checked.warnings, shown);
-            let warnings = checked.warnings.0.len();
+            let warnings = checked.warnings.len();
             let failed = args.strict && warnings > 0;
             if verbosity != Verbosity::Quiet || failed {
                 let posts = count(checked.posts, "post");

@@ -53,7 +53,7 @@ pub fn run(cli: Cli) -> u8 {
 /// Prints diagnostics to stderr, coloured when stderr is a terminal; warnings only when not quiet.
 pub fn report(diagnostics: &Diagnostics, verbosity: Verbosity) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    for d in &diagnostics.0 {
+    for d in diagnostics.iter() {
         if d.is_error() || verbosity != Verbosity::Quiet {
             eprintln!("{}\n", d.render(color));
         }
@@ -71,8 +71,7 @@ pub fn report_some(diagnostics: &Diagnostics, verbosity: Verbosity) {
         return report(diagnostics, verbosity);
     }
     let mut shown = 0;
-    let kept: Vec<_> = diagnostics
-        .0
+    let kept: Diagnostics = diagnostics
         .iter()
         .filter(|d| {
             let keep = d.is_error() || shown < WARNINGS_SHOWN;
@@ -81,7 +80,7 @@ pub fn report_some(diagnostics: &Diagnostics, verbosity: Verbosity) {
         })
         .cloned()
         .collect();
-    report(&Diagnostics(kept), verbosity);
+    report(&kept, verbosity);
     if verbosity != Verbosity::Quiet {
         let more = diagnostics.warning_count() - WARNINGS_SHOWN;
         eprintln!("… and {more} more warning{}; `cpdblog check` lists them all.\n", if more == 1 { "" } else { "s" });

@@ -7,9 +7,10 @@ use serde::Serialize;
 use super::{EXIT_ERRORS, EXIT_OK, Verbosity, report};
 use crate::cli::NewArgs;
 use crate::content::frontmatter::ThingNumbers;
-use crate::content::{POSTS_DIR, slugify};
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+use crate::layout::POSTS_DIR;
 use crate::pipeline::{BuildOptions, Settings};
+use crate::text::slugify;
 
 #[derive(Serialize)]
 struct Frontmatter {

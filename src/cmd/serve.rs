@@ -4,9 +4,9 @@ use std::path::Path;
 
 use super::{EXIT_ERRORS, EXIT_OK, Verbosity, count, report, report_some};
 use crate::cli::ServeArgs;
-use crate::diagnostic::Diagnostics;
-use crate::incremental::{Changed, Rebuilt};
+use crate::diagnostic::{Diagnostics, display_path};
 use crate::pipeline::BuildOptions;
+use crate::pipeline::{Changed, Finished, Rebuilt};
 use crate::serve::{Preview, Report, ServeOptions};
 
 /// Runs the preview until Ctrl-C and returns the exit status.
@@ -88,7 +88,16 @@ fn print_rebuild(changed: &Changed, result: &Result<Rebuilt, Diagnostics>, verbo
     let what = if files.is_empty() { "files".to_string() } else { files.join(", ") };
     match result {
         Ok(rebuilt) => {
-            report(&rebuilt.warnings, verbosity);
+            // The warnings of the files just saved; the first build showed all of them.
+            let in_changed: Diagnostics = rebuilt
+                .warnings
+                .iter()
+                .filter(|d| {
+                    rebuilt.everything || d.path.as_ref().is_some_and(|p| changed.files.contains(&display_path(p)))
+                })
+                .cloned()
+                .collect();
+            report_some(&in_changed, verbosity);
             if verbosity == Verbosity::Quiet {
                 return;
             }
@@ -115,7 +124,7 @@ fn print_rebuild(changed: &Changed, result: &Result<Rebuilt, Diagnostics>, verbo
 }
 
 /// `         then 3 long list pages: 2 files written in 80 ms`.
-fn print_finished(result: &Result<Option<crate::incremental::Finished>, Diagnostics>, verbosity: Verbosity) {
+fn print_finished(result: &Result<Option<Finished>, Diagnostics>, verbosity: Verbosity) {
     match result {
         Ok(Some(done)) if verbosity != Verbosity::Quiet => eprintln!(
             "         then {} listing many posts: {} written in {} ms",

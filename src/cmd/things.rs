@@ -14,15 +14,15 @@ use crate::pipeline::{self, BuildOptions};
 pub fn run(site: &Path, args: ThingsArgs, verbosity: Verbosity) -> u8 {
     let mut options = BuildOptions::new(site);
     options.drafts = args.drafts;
-    let loaded = match pipeline::load(&options) {
-        Ok(loaded) => loaded,
+    let (site, _warnings) = match pipeline::model(&options) {
+        Ok(model) => model,
         Err(problems) => {
             report(&problems, verbosity);
             eprintln!("Fix these first: `cpdblog check` lists them.");
             return EXIT_ERRORS;
         }
     };
-    let site = &loaded.site;
+    let site = &site;
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let paint = |style: Style, text: &str| {
         if color { format!("{}{text}{}", style.render(), style.render_reset()) } else { text.to_string() }

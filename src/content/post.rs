@@ -5,10 +5,12 @@ use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use super::frontmatter::{self, RawComment, RawFrontmatter};
-use super::{PostDate, slugify};
+use super::frontmatter::{self, OneOrMany, RawComment, RawFrontmatter};
+use super::{PostDate, Text};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::markdown::OPTIONS;
 use crate::programme::{NetworkRegistry, Programme};
+use crate::text::{is_web_url, slugify};
 use crate::yaml;
 
 /// What a post is checked against.
@@ -97,8 +99,6 @@ const SUMMARY_LIMIT: usize = 300;
 
 impl Post {
     /// Builds a post from a file's text, reporting every problem in it with its position.
-    /// Warnings (such as an unknown network) come back in `Err` only alongside errors; use
-    /// [`Post::lint`] for warnings on a good post.
     pub fn from_source(source: &Path, text: &str, context: &PostContext<'_>) -> Result<Self, Diagnostics> {
         let split = frontmatter::split(text).map_err(|e| {
             Diagnostics::from(Diagnostic::error(e.message).at(source, e.line, 1).with_source(text).with_hint(e.hint))
@@ -119,42 +119,96 @@ impl Post {
             d.hint = e.hint;
             Diagnostics::from(d)
         })?;
-        let mut problems = Diagnostics::default();
-        let mut error_at = |key: &str, message: String, hint: String| {
-            let (line, column) = yaml::key_position(split.yaml, key, split.yaml_line).unwrap_or((1, 1));
-            problems.push(Diagnostic::error(message).at(source, line, column).with_source(text).with_hint(hint));
-        };
-
-        let title = raw.title.map(|t| t.0.trim().to_string()).unwrap_or_default();
-        if title.is_empty() {
-            error_at(
-                "title",
-                "a post needs a non-empty `title`".into(),
-                "add a line such as: title: \"Thing 6: Online networks\"".into(),
-            );
+        let mut check = Checker { source, text, split: &split, context, problems: Diagnostics::default() };
+        let title = check.title(raw.title);
+        let date = check.date(raw.date);
+        let things = check.things(raw.thing);
+        let networks = check.networks(raw.networks);
+        let tags = check.tags(raw.tags);
+        let slug = check.slug(raw.slug);
+        let comments = check.comments(raw.comments);
+        match date {
+            Some(date) if !check.problems.has_errors() => Ok(Post {
+                source: source.to_path_buf(),
+                slug,
+                title,
+                date,
+                things,
+                networks,
+                tags,
+                draft: raw.draft,
+                summary: match raw.summary {
+                    Some(summary) if !summary.0.trim().is_empty() => summary.0.trim().to_string(),
+                    _ => first_paragraph_text(split.body),
+                },
+                word_count: split.body.split_whitespace().count(),
+                body: split.body.to_string(),
+                body_line: split.body_line,
+                comment_count: comments.iter().map(Comment::count).sum(),
+                comments,
+                aliases: raw.aliases.into_iter().map(|a| a.0).collect(),
+            }),
+            _ => Err(check.problems),
         }
-        let date = match raw.date.map(|d| PostDate::parse(&d.0)) {
+    }
+
+    /// Estimated minutes to read, at 200 words a minute, at least 1.
+    pub fn reading_minutes(&self) -> usize {
+        self.word_count.div_ceil(200).max(1)
+    }
+}
+
+/// Checks one post's frontmatter field by field, gathering every problem at its place.
+struct Checker<'a> {
+    source: &'a Path,
+    text: &'a str,
+    split: &'a frontmatter::Split<'a>,
+    context: &'a PostContext<'a>,
+    problems: Diagnostics,
+}
+
+impl Checker<'_> {
+    fn error_at(&mut self, key: &str, message: String, hint: impl Into<String>) {
+        let (line, column) = yaml::key_position(self.split.yaml, key, self.split.yaml_line).unwrap_or((1, 1));
+        self.problems
+            .push(Diagnostic::error(message).at(self.source, line, column).with_source(self.text).with_hint(hint));
+    }
+
+    fn title(&mut self, raw: Option<Text>) -> String {
+        let title = raw.map(|t| t.0.trim().to_string()).unwrap_or_default();
+        if title.is_empty() {
+            let hint = "add a line such as: title: \"Thing 6: Online networks\"";
+            self.error_at("title", "a post needs a non-empty `title`".into(), hint);
+        }
+        title
+    }
+
+    fn date(&mut self, raw: Option<Text>) -> Option<PostDate> {
+        match raw.map(|d| PostDate::parse(&d.0)) {
             Some(Ok(date)) => Some(date),
             Some(Err(message)) => {
-                error_at("date", format!("invalid date: {message}"), DATE_HINT.into());
+                self.error_at("date", format!("invalid date: {message}"), DATE_HINT);
                 None
             }
             None => {
-                error_at("date", "a post needs a `date`".into(), "add a line such as: date: 2011-07-18".into());
+                self.error_at("date", "a post needs a `date`".into(), "add a line such as: date: 2011-07-18");
                 None
             }
-        };
+        }
+    }
 
+    fn things(&mut self, raw: Option<OneOrMany<Text>>) -> Vec<u32> {
+        let programme = self.context.programme;
         let mut things = Vec::new();
-        for written in raw.thing.map(|t| t.into_vec()).unwrap_or_default() {
+        for written in raw.map(OneOrMany::into_vec).unwrap_or_default() {
             match written.0.trim().parse::<u32>() {
                 Ok(number) => things.push(number),
-                Err(_) => error_at(
+                Err(_) => self.error_at(
                     "thing",
                     format!("thing `{}` is not a Thing number", written.0),
                     format!(
                         "write the Thing's number, e.g. `thing: 6`, or a list: `thing: [6, 7]` ({})",
-                        context.programme.range_text()
+                        programme.range_text()
                     ),
                 ),
             }
@@ -162,143 +216,85 @@ impl Post {
         things.sort_unstable();
         things.dedup();
         for &number in &things {
-            if context.programme.title(number).is_none() {
-                error_at(
+            if programme.title(number).is_none() {
+                self.error_at(
                     "thing",
-                    format!(
-                        "thing {number} is not a Thing of {} ({})",
-                        context.programme.id,
-                        context.programme.range_text()
-                    ),
-                    "use a number of the programme, or add it under `things:` in site.yaml".into(),
+                    format!("thing {number} is not a Thing of {} ({})", programme.id, programme.range_text()),
+                    "use a number of the programme, or add it under `things:` in site.yaml",
                 );
             }
         }
+        things
+    }
 
+    fn networks(&mut self, raw: Option<OneOrMany<Text>>) -> Vec<Term> {
         let mut networks: Vec<Term> = Vec::new();
-        for name in raw.networks.map(|n| n.into_vec()).unwrap_or_default() {
+        for name in raw.map(OneOrMany::into_vec).unwrap_or_default() {
             let name = name.0.trim();
-            let term = match context.networks.resolve(name) {
+            let term = match self.context.networks.resolve(name) {
                 Some(network) => Term { name: network.name.clone(), slug: network.slug.clone() },
                 None => Term { name: name.to_string(), slug: slugify(name) },
             };
             if term.slug.is_empty() {
-                error_at(
-                    "networks",
-                    format!("network name `{name}` has no letters or digits to make a URL from"),
-                    "write the network's name".into(),
-                );
+                let message = format!("network name `{name}` has no letters or digits to make a URL from");
+                self.error_at("networks", message, "write the network's name");
             } else if !networks.iter().any(|n| n.slug == term.slug) {
                 networks.push(term);
             }
         }
+        networks
+    }
 
+    fn tags(&mut self, raw: Option<OneOrMany<Text>>) -> Vec<Term> {
         let mut tags: Vec<Term> = Vec::new();
-        for name in raw.tags.map(|t| t.into_vec()).unwrap_or_default() {
+        for name in raw.map(OneOrMany::into_vec).unwrap_or_default() {
             let name = name.0.trim().to_string();
             let slug = slugify(&name);
             if slug.is_empty() {
-                error_at(
-                    "tags",
-                    format!("tag `{name}` has no letters or digits to make a URL from"),
-                    "write the tag as a word".into(),
-                );
+                let message = format!("tag `{name}` has no letters or digits to make a URL from");
+                self.error_at("tags", message, "write the tag as a word");
             } else if !tags.iter().any(|t| t.slug == slug) {
                 tags.push(Term { name, slug });
             }
         }
+        tags
+    }
 
-        let slug = match raw.slug {
-            Some(written) => match check_slug(&written.0) {
-                Ok(slug) => slug,
-                Err(message) => {
-                    error_at(
-                        "slug",
-                        message,
-                        "a slug is one URL segment of letters, digits and dashes, e.g. slug: online-networks".into(),
-                    );
-                    String::new()
-                }
-            },
-            None => {
-                let slug = slug_from_file_name(source);
-                if slug.is_empty() {
-                    error_at(
-                        "title",
-                        "the file name gives an empty URL slug".into(),
-                        "rename the file, or set `slug:` in the frontmatter".into(),
-                    );
-                }
-                slug
+    fn slug(&mut self, raw: Option<Text>) -> String {
+        let Some(written) = raw else {
+            let slug = slug_from_file_name(self.source);
+            if slug.is_empty() {
+                let hint = "rename the file, or set `slug:` in the frontmatter";
+                self.error_at("title", "the file name gives an empty URL slug".into(), hint);
             }
+            return slug;
         };
-
-        let mut comments = Vec::with_capacity(raw.comments.len());
-        for raw_comment in raw.comments {
-            match convert_comment(raw_comment) {
-                Ok(comment) => comments.push(comment),
-                Err((value, message)) => {
-                    let (line, column) =
-                        yaml::value_position(split.yaml, &value, split.yaml_line).unwrap_or((split.yaml_line, 1));
-                    problems.push(
-                        Diagnostic::error(message).at(source, line, column).with_source(text).with_hint(DATE_HINT),
-                    );
-                }
-            }
-        }
-
-        if problems.has_errors() {
-            return Err(problems);
-        }
-
-        let summary = match raw.summary {
-            Some(summary) if !summary.0.trim().is_empty() => summary.0.trim().to_string(),
-            _ => first_paragraph_text(split.body),
-        };
-        Ok(Post {
-            source: source.to_path_buf(),
-            slug,
-            title,
-            date: date.expect("checked above"),
-            things,
-            networks,
-            tags,
-            draft: raw.draft,
-            summary,
-            word_count: split.body.split_whitespace().count(),
-            body: split.body.to_string(),
-            body_line: split.body_line,
-            comment_count: comments.iter().map(Comment::count).sum(),
-            comments,
-            aliases: raw.aliases.into_iter().map(|a| a.0).collect(),
+        check_slug(&written.0).unwrap_or_else(|message| {
+            let hint = "a slug is one URL segment of letters, digits and dashes, e.g. slug: online-networks";
+            self.error_at("slug", message, hint);
+            String::new()
         })
     }
 
-    /// Warnings for a post that loaded: networks the registry does not know, and the text
-    /// checks of [`crate::lint::post`].
-    pub fn lint(&self, context: &PostContext<'_>, text: &str) -> Vec<Diagnostic> {
-        let mut warnings = Vec::new();
-        let Ok(split) = frontmatter::split(text) else { return warnings };
-        warnings.extend(crate::lint::post(self, text, &split, context));
-        for network in &self.networks {
-            if context.networks.resolve(&network.name).is_none() {
-                let (line, column) = yaml::key_position(split.yaml, "networks", split.yaml_line).unwrap_or((1, 1));
-                let mut d = Diagnostic::warning(format!("`{}` is not a known network", network.name))
-                    .at(&self.source, line, column)
-                    .with_source(text);
-                d.hint = Some(match crate::diagnostic::closest(&network.name, context.networks.names()) {
-                    Some(best) => format!("did you mean `{best}`? Or add it under `networks:` in site.yaml"),
-                    None => "add it under `networks:` in site.yaml to give it a home page and aliases".into(),
-                });
-                warnings.push(d);
+    fn comments(&mut self, raw: Vec<RawComment>) -> Vec<Comment> {
+        let mut comments = Vec::with_capacity(raw.len());
+        for raw_comment in raw {
+            match convert_comment(raw_comment) {
+                Ok(comment) => comments.push(comment),
+                Err((value, message)) => {
+                    let split = self.split;
+                    let (line, column) =
+                        yaml::value_position(split.yaml, &value, split.yaml_line).unwrap_or((split.yaml_line, 1));
+                    self.problems.push(
+                        Diagnostic::error(message)
+                            .at(self.source, line, column)
+                            .with_source(self.text)
+                            .with_hint(DATE_HINT),
+                    );
+                }
             }
         }
-        warnings
-    }
-
-    /// Estimated minutes to read, at 200 words a minute, at least 1.
-    pub fn reading_minutes(&self) -> usize {
-        self.word_count.div_ceil(200).max(1)
+        comments
     }
 }
 
@@ -332,10 +328,7 @@ pub fn slug_from_file_name(source: &Path) -> String {
 
 /// Converts a comment and its replies; a bad date comes back as (the value, the message).
 fn convert_comment(raw: RawComment) -> Result<Comment, (String, String)> {
-    let url = raw.url.map(|u| u.0.trim().to_string()).filter(|u| {
-        let lower = u.to_ascii_lowercase();
-        lower.starts_with("https://") || lower.starts_with("http://")
-    });
+    let url = raw.url.map(|u| u.0.trim().to_string()).filter(|u| is_web_url(u));
     let date = match raw.date {
         Some(written) => {
             Some(PostDate::parse(&written.0).map_err(|m| (written.0.clone(), format!("invalid comment date: {m}")))?)
@@ -355,7 +348,7 @@ fn convert_comment(raw: RawComment) -> Result<Comment, (String, String)> {
 fn first_paragraph_text(body: &str) -> String {
     let mut text = String::new();
     let mut in_paragraph = false;
-    for event in Parser::new(body) {
+    for event in Parser::new_ext(body, OPTIONS) {
         match event {
             Event::Start(Tag::Paragraph) => in_paragraph = true,
             Event::End(TagEnd::Paragraph) if in_paragraph && !text.trim().is_empty() => break,
@@ -420,15 +413,25 @@ mod tests {
     #[test]
     fn yaml_errors_point_into_the_file() {
         let err = load("posts/x.md", "---\ntitle: x\ndate: 2011-13-45\n---\n").unwrap_err();
-        let first = err.0[0].to_string();
+        let first = err.iter().next().unwrap().to_string();
         assert!(first.starts_with("posts/x.md:3:7: error: invalid date: `2011-13-45` has month 13"), "{first}");
         let err = load("posts/x.md", "---\ntitle: x\ndate: 2011-07-18\nthing: six\n---\n").unwrap_err();
-        assert!(err.0[0].to_string().starts_with("posts/x.md:4:8: error: thing `six` is not a Thing number"), "{err}");
+        assert!(
+            err.iter()
+                .next()
+                .unwrap()
+                .to_string()
+                .starts_with("posts/x.md:4:8: error: thing `six` is not a Thing number"),
+            "{err}"
+        );
         let err = load(
             "posts/x.md",
             "---\ntitle: x\ndate: 2011-07-18\ncomments:\n  - author: A\n    date: 2011-02-30\n---\n",
         )
         .unwrap_err();
-        assert!(err.0[0].to_string().starts_with("posts/x.md:6:11: error: invalid comment date"), "{err}");
+        assert!(
+            err.iter().next().unwrap().to_string().starts_with("posts/x.md:6:11: error: invalid comment date"),
+            "{err}"
+        );
     }
 }

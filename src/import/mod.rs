@@ -16,10 +16,11 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::content::frontmatter::ThingNumbers;
-use crate::content::{POSTS_DIR, slugify};
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+use crate::layout::POSTS_DIR;
 use crate::pipeline::{BuildOptions, Settings};
 use crate::programme::{NetworkRegistry, Programme};
+use crate::text::{is_web_url, slugify, things_named};
 
 /// A post as read from an export, before the CPD smarts.
 #[derive(Debug, Default)]
@@ -308,7 +309,7 @@ pub fn detect_things(post: &ImportedPost, programme: &Programme) -> Vec<u32> {
     let first_line = post.body.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
     let mut found: Vec<u32> = Vec::new();
     for text in [post.title.as_str(), first_line].into_iter().chain(post.tags.iter().map(String::as_str)) {
-        found.extend(things_in(text));
+        found.extend(things_named(text));
         if !found.is_empty() && text == post.title {
             break;
         }
@@ -319,47 +320,16 @@ pub fn detect_things(post: &ImportedPost, programme: &Programme) -> Vec<u32> {
     things
 }
 
-/// Numbers after "thing"/"things": `Things 6 & 7`, `Thing 6, 7 and 8`, `thing6`.
-fn things_in(text: &str) -> Vec<u32> {
-    let lower = text.to_lowercase();
-    let Some(at) = lower.find("thing") else { return Vec::new() };
-    let mut rest = lower[at + 5..].trim_start_matches('s').trim_start_matches([' ', '#', '\u{a0}']);
-    let mut numbers = Vec::new();
-    loop {
-        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        let Ok(n) = digits.parse() else { break };
-        numbers.push(n);
-        rest = rest[digits.len()..].trim_start();
-        let joined = ["&", ",", "and", "+", "/"].iter().find_map(|sep| rest.strip_prefix(sep));
-        match joined {
-            Some(after) => rest = after.trim_start(),
-            None => break,
-        }
-    }
-    numbers
-}
-
-/// Networks named in the title or body, by canonical name or alias (case-insensitive, whole
-/// words; names of one or two letters, such as X, are too ambiguous to look for).
+/// Networks named in the title or body: the mentions the registry finds (names and aliases,
+/// any case, whole words), in registry order.
 pub fn detect_networks(post: &ImportedPost, networks: &NetworkRegistry) -> Vec<String> {
-    let text = format!("{}\n{}", post.title, post.body).to_lowercase();
-    networks
-        .iter()
-        .filter(|network| {
-            std::iter::once(&network.name)
-                .chain(&network.aliases)
-                .filter(|name| name.chars().count() >= 3)
-                .any(|name| crate::content::find_word(&text, &name.to_lowercase()).is_some())
-        })
-        .map(|network| network.name.clone())
-        .collect()
+    let text = format!("{}\n{}", post.title, post.body);
+    networks.mentions(&text).into_iter().map(|(_, network)| network.name.clone()).collect()
 }
 
 /// Only http(s) author links survive.
 pub fn web_url(url: &str) -> Option<String> {
-    let url = url.trim();
-    let lower = url.to_ascii_lowercase();
-    (lower.starts_with("http://") || lower.starts_with("https://")).then(|| url.to_string())
+    is_web_url(url).then(|| url.trim().to_string())
 }
 
 /// Threads comments: `(id, parent id, comment)` in export order → trees, replies under their
@@ -396,15 +366,6 @@ pub fn thread(comments: Vec<(String, Option<String>, ImportedComment)>) -> Vec<I
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn things_from_titles_and_tags() {
-        assert_eq!(things_in("Thing 6: Online networks"), vec![6]);
-        assert_eq!(things_in("Things 6 & 7: networks"), vec![6, 7]);
-        assert_eq!(things_in("cpd23 Thing 10, 11 and 12"), vec![10, 11, 12]);
-        assert_eq!(things_in("thing6"), vec![6]);
-        assert_eq!(things_in("Something else"), Vec::<u32>::new());
-    }
 
     #[test]
     fn threads_by_parent_and_keeps_orphans() {

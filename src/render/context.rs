@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::content::{Comment, Post, Term};
 use crate::markdown::Markdown;
+use crate::route::Route;
 use crate::site::Site;
 
 /// `site` in every template.
@@ -47,7 +48,7 @@ impl<'a> SiteContext<'a> {
             base_url: &site.base.absolute,
             base_path: &site.base.path,
             programme: site.programme.name.as_deref(),
-            feed_url: site.base.path("atom.xml"),
+            feed_url: Route::Feed.url(&site.base),
             stylesheet_url: site.base.path("style.css"),
             syntax_stylesheet_url: site.base.path("syntax.css"),
             generator: format!("cpdblog {}", env!("CARGO_PKG_VERSION")),
@@ -114,47 +115,22 @@ pub struct PostSummary {
     pub reading_minutes: usize,
 }
 
-/// The site-relative path of a post page.
-pub fn post_path(slug: &str) -> String {
-    format!("posts/{slug}/")
-}
-
-/// The site-relative path of a Thing page.
-pub fn thing_path(number: u32) -> String {
-    format!("things/{number}/")
-}
-
-/// The site-relative path of a network page.
-pub fn network_path(slug: &str) -> String {
-    format!("networks/{slug}/")
-}
-
-/// The site-relative path of a tag page.
-pub fn tag_path(slug: &str) -> String {
-    format!("tags/{slug}/")
-}
-
-/// The site-relative path of home page `n` (1-based).
-pub fn home_path(n: usize) -> String {
-    if n <= 1 { String::new() } else { format!("page/{n}/") }
-}
-
 impl PostSummary {
     /// The list view of a post.
     pub fn new(site: &Site, post: &Post) -> Self {
-        let path = post_path(&post.slug);
+        let route = Route::Post(post.slug.clone());
         Self {
             title: post.title.clone(),
             slug: post.slug.clone(),
-            url: site.base.path(&path),
-            permalink: site.base.absolute(&path),
+            url: route.url(&site.base),
+            permalink: route.permalink(&site.base),
             date: post.date.human(),
             date_iso: post.date.iso(),
             date_rfc3339: post.date.rfc3339(),
             summary: post.summary.clone(),
             things: post.things.iter().map(|&n| thing_ref(site, n)).collect(),
-            networks: post.networks.iter().map(|t| term_ref(site, t, network_path(&t.slug))).collect(),
-            tags: post.tags.iter().map(|t| term_ref(site, t, tag_path(&t.slug))).collect(),
+            networks: post.networks.iter().map(|t| term_ref(site, t, Route::Network(t.slug.clone()))).collect(),
+            tags: post.tags.iter().map(|t| term_ref(site, t, Route::Tag(t.slug.clone()))).collect(),
             comment_count: post.comment_count,
             draft: post.draft,
             scheduled: post.date.instant() > site.now,
@@ -169,12 +145,12 @@ pub fn thing_ref(site: &Site, number: u32) -> ThingRef {
         number,
         title: site.programme.title(number).unwrap_or_default().to_string(),
         label: site.programme.label(number),
-        url: site.base.path(&thing_path(number)),
+        url: Route::Thing(number).url(&site.base),
     }
 }
 
-fn term_ref(site: &Site, term: &Term, path: String) -> TermRef {
-    TermRef { name: term.name.clone(), slug: term.slug.clone(), url: site.base.path(&path) }
+fn term_ref(site: &Site, term: &Term, route: Route) -> TermRef {
+    TermRef { name: term.name.clone(), slug: term.slug.clone(), url: route.url(&site.base) }
 }
 
 /// `post` in post.html.
@@ -230,7 +206,7 @@ pub struct SearchEntry<'a> {
 }
 
 /// The comment-link stub.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct CommentLink {
     /// With placeholders filled and percent-encoded.
     pub url: String,
@@ -291,7 +267,7 @@ pub fn comment_url(template: &str, summary: &PostSummary, path: &str) -> String 
 }
 
 /// A Thing on the overview page.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct ThingEntry {
     /// Number, title, label, URL.
     #[serde(flatten)]
@@ -305,7 +281,7 @@ pub struct ThingEntry {
 }
 
 /// A network or tag with its count.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct TermEntry {
     /// Name, slug, URL.
     #[serde(flatten)]
@@ -318,13 +294,13 @@ pub struct TermEntry {
 
 impl TermEntry {
     /// A network or tag group as a template value.
-    pub fn new(site: &Site, term: &Term, path: String, count: usize, homepage: Option<String>) -> Self {
-        Self { term: term_ref(site, term, path), homepage, count }
+    pub fn new(site: &Site, term: &Term, route: Route, count: usize, homepage: Option<String>) -> Self {
+        Self { term: term_ref(site, term, route), homepage, count }
     }
 }
 
 /// Home-page pagination.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Paginator {
     /// 1-based.
     pub current: usize,
@@ -339,7 +315,7 @@ pub struct Paginator {
 }
 
 /// `feed` in atom.xml.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct FeedContext {
     /// Feed title.
     pub title: String,
@@ -354,7 +330,7 @@ pub struct FeedContext {
 }
 
 /// One URL in sitemap.xml.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct SitemapEntry {
     /// Absolute URL.
     pub loc: String,

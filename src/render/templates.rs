@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, include_dir};
 use tera::{Context, ErrorKind, Tera};
 
+use crate::config::Theme;
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+use crate::layout::{self, CONFIG_FILE, TEMPLATES_DIR, Walk};
 
 /// The built-in theme, embedded so an installed `cpdblog` works anywhere.
 pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -30,7 +32,7 @@ type Sources = BTreeMap<String, (String, PathBuf)>;
 
 impl Templates {
     /// Loads the default theme, the site's theme (unless `default`) and the site's overrides.
-    pub fn load(site_dir: &Path, theme: &str) -> Result<Self, Diagnostics> {
+    pub fn load(site_dir: &Path, theme: &Theme) -> Result<Self, Diagnostics> {
         let mut sources = Sources::new();
         let mut problems = Diagnostics::default();
         if let Some(dir) = DEFAULT_THEME.get_dir("templates") {
@@ -41,21 +43,21 @@ impl Templates {
             }
         }
         let mut layers = Vec::new();
-        if theme != "default" {
-            let theme_dir = Path::new("themes").join(theme);
+        if let Theme::Local(name) = theme {
+            let theme_dir = layout::theme_dir(name);
             if !site_dir.join(&theme_dir).is_dir() {
                 problems.push(
                     Diagnostic::error(format!(
-                        "theme `{theme}` not found: there is no folder {}",
+                        "theme `{name}` not found: there is no folder {}",
                         display_path(&theme_dir)
                     ))
-                    .in_file(crate::config::CONFIG_FILE)
+                    .in_file(CONFIG_FILE)
                     .with_hint("create themes/NAME/templates/ in the site, or use theme: default"),
                 );
             }
-            layers.push(theme_dir.join("templates"));
+            layers.push(theme_dir.join(TEMPLATES_DIR));
         }
-        layers.push(PathBuf::from("templates"));
+        layers.push(PathBuf::from(TEMPLATES_DIR));
         for layer in layers {
             read_layer(site_dir, &layer, &mut sources, &mut problems);
         }
@@ -108,37 +110,17 @@ impl Templates {
 
 /// Reads every template file under `site_dir/layer` into `sources`, replacing same names.
 fn read_layer(site_dir: &Path, layer: &Path, sources: &mut Sources, problems: &mut Diagnostics) {
-    let folder = site_dir.join(layer);
-    if !folder.is_dir() {
-        return;
-    }
-    for entry in walkdir::WalkDir::new(&folder).follow_links(false).sort_by_file_name() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) => {
-                problems.push(Diagnostic::error(format!("cannot read template folder: {err}")).in_file(layer));
-                continue;
-            }
-        };
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if hidden || !(entry.file_type().is_file() || entry.path_is_symlink()) {
-            continue;
-        }
-        let relative_to_site = entry.path().strip_prefix(site_dir).unwrap_or(entry.path()).to_path_buf();
-        if entry.path_is_symlink() && !crate::content::symlink_inside(site_dir, entry.path()).unwrap_or(false) {
-            problems.push(
-                Diagnostic::error("this template is a symlink to a file outside the site").in_file(relative_to_site),
-            );
-            continue;
-        }
-        let name = display_path(entry.path().strip_prefix(&folder).unwrap_or(entry.path()));
-        match std::fs::read_to_string(entry.path()) {
+    let spec = Walk { folder: layer, skip_hidden: true, keep: |_| true, verb: "read" };
+    let files = match layout::walk(site_dir, spec) {
+        Ok(files) => files,
+        Err(found) => return problems.extend(found),
+    };
+    for file in files {
+        match std::fs::read_to_string(&file.path) {
             Ok(text) => {
-                sources.insert(name, (text, relative_to_site));
+                sources.insert(file.in_folder, (text, file.in_site));
             }
-            Err(err) => {
-                problems.push(Diagnostic::error(format!("cannot read template: {err}")).in_file(relative_to_site))
-            }
+            Err(err) => problems.push(Diagnostic::io(format!("cannot read template: {err}")).in_file(file.in_site)),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! `cpdblog serve`: the live preview. It builds the site with base_url pointing at the local
 //! address, serves the output over HTTP, watches the site's files and, on each save (debounced,
 //! so an editor's burst of events gives one rebuild), rebuilds incrementally through
-//! [`crate::incremental::Session`] and tells open pages to reload. A failed rebuild leaves the
+//! [`crate::pipeline::Session`] and tells open pages to reload. A failed rebuild leaves the
 //! last good pages served and shows its errors over them.
 //!
 //! The output goes to a private temporary folder (or `--output`), never to the site's
@@ -20,8 +20,7 @@ use notify::event::{AccessKind, AccessMode, EventKind};
 use notify::{RecursiveMode, Watcher};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::incremental::{Changed, Finished, Rebuilt, Session};
-use crate::pipeline::BuildOptions;
+use crate::pipeline::{BuildOptions, Changed, Finished, Rebuilt, Session, Target};
 use reload::Reload;
 
 /// Quiet time after the last file event before a rebuild starts: long enough to gather an
@@ -143,7 +142,7 @@ impl Preview {
         let mut build = options.build;
         build.base_url = Some(url.clone());
         build.output = Some(root.clone());
-        let mut session = Session::new(build);
+        let mut session = Session::new(build, Target::Folder(root.clone()));
         session.defer_long_lists(true);
         Ok(Self {
             session,
@@ -230,7 +229,7 @@ impl Preview {
     pub fn run(mut self, report: &mut dyn FnMut(Report<'_>)) {
         let Some(messages) = self.messages.take() else { return };
         let site_dir = self.session.options().site_dir.clone();
-        let output = self.session.output().to_path_buf();
+        let output = self.root.clone();
         loop {
             let mut paths = match messages.recv_timeout(PING_EVERY) {
                 Ok(Message::Changed(paths)) => paths,

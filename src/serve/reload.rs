@@ -119,7 +119,6 @@ impl Reload {
     /// A rebuild failed: pages show these errors until the next good rebuild.
     pub fn problems(&self, problems: &Diagnostics) {
         let list: Vec<Problem> = problems
-            .0
             .iter()
             .filter(|d| d.is_error())
             .map(|d| Problem {

@@ -1,0 +1,294 @@
+//! One typed context per page: everything a page is made from, and nothing else. The same
+//! value is hashed (the live preview's fingerprint: equal hashes, equal bytes) and then turned
+//! into what its template sees, so the two cannot drift apart: a field that reaches a page
+//! reaches its fingerprint by construction.
+//!
+//! Post lists hold shared, prepared summaries ([`Shared`]): hashed by a hash made once per
+//! post, and handed to templates as one reference-counted value, so a page listing 10,000
+//! posts copies none of them.
+
+use std::hash::{Hash, Hasher};
+
+use tera::{Context, Value};
+
+use super::Prepared;
+use super::context::*;
+use crate::content::Post;
+use crate::markdown::Markdown;
+use crate::route::Route;
+
+/// A post's prepared list view, shared between the pages that list it.
+#[derive(Debug, Clone, Copy)]
+pub struct Shared<'a>(pub &'a Prepared);
+
+impl Hash for Shared<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.summary_hash.hash(state);
+    }
+}
+
+/// Posts in the order a page lists them.
+#[derive(Debug, Clone, Hash, Default)]
+pub struct Listing<'a>(pub Vec<Shared<'a>>);
+
+impl Listing<'_> {
+    /// The list as one template value; each entry is the post's shared value.
+    pub fn value(&self) -> Value {
+        Value::from(self.0.iter().map(|p| p.0.value.clone()).collect::<Vec<Value>>())
+    }
+}
+
+/// A post with what its own page is made from; hashed by a hash of the whole post.
+#[derive(Debug, Clone, Copy)]
+pub struct PostInputs<'a> {
+    /// Its list view and hashes.
+    pub prepared: &'a Prepared,
+    /// The post, for its body and comments.
+    pub post: &'a Post,
+}
+
+impl Hash for PostInputs<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.prepared.post_hash.hash(state);
+    }
+}
+
+/// The portfolio: reflections by Thing, then the others.
+#[derive(Debug, Clone, Hash)]
+pub struct Portfolio<'a> {
+    /// One section per Thing with reflections, in programme order, then "Other reflections".
+    pub sections: Vec<PortfolioSection<'a>>,
+    /// Networks by use, most used first.
+    pub networks: Vec<TermEntry>,
+    /// Reflections in all.
+    pub post_count: usize,
+    /// Things with at least one reflection.
+    pub things_done: usize,
+    /// Things in the programme.
+    pub things_total: usize,
+    /// The oldest reflection's date.
+    pub first_date: Option<String>,
+    /// The newest reflection's date.
+    pub last_date: Option<String>,
+}
+
+/// A section of the portfolio.
+#[derive(Debug, Clone, Hash)]
+pub struct PortfolioSection<'a> {
+    /// Its anchor (`thing-6`, `general`).
+    pub id: String,
+    /// Its heading.
+    pub title: String,
+    /// The Thing's page, if it is a Thing.
+    pub url: Option<String>,
+    /// Oldest first.
+    pub posts: Listing<'a>,
+}
+
+/// What a page shows, by kind of page. Each field is the template variable of its name
+/// (docs/theming.md).
+#[derive(Debug, Clone, Hash)]
+pub enum Values<'a> {
+    /// A home page.
+    Home {
+        /// Its posts, newest first.
+        posts: Listing<'a>,
+        /// Links to the newer and older pages.
+        paginator: Paginator,
+    },
+    /// A post.
+    Post {
+        /// The post.
+        post: PostInputs<'a>,
+        /// The comment-link stub, when site.yaml sets one.
+        comment_link: Option<CommentLink>,
+        /// The next older post.
+        previous: Option<Shared<'a>>,
+        /// The next newer post.
+        next: Option<Shared<'a>>,
+    },
+    /// The Things overview.
+    Things {
+        /// Every Thing of the programme.
+        things: Vec<ThingEntry>,
+        /// How many have a post.
+        things_done: usize,
+        /// How many there are.
+        things_total: usize,
+    },
+    /// One Thing.
+    Thing {
+        /// The Thing.
+        thing: ThingEntry,
+        /// Its posts, newest first.
+        posts: Listing<'a>,
+    },
+    /// A feed (the site's or a Thing's).
+    Feed {
+        /// Title, ids, links, date.
+        feed: FeedContext,
+        /// The newest posts.
+        entries: Listing<'a>,
+    },
+    /// The networks overview.
+    Networks {
+        /// Every network named.
+        networks: Vec<TermEntry>,
+    },
+    /// One network.
+    Network {
+        /// The network.
+        network: TermEntry,
+        /// Its posts, newest first.
+        posts: Listing<'a>,
+    },
+    /// The tags overview.
+    Tags {
+        /// Every tag used.
+        tags: Vec<TermEntry>,
+    },
+    /// One tag.
+    Tag {
+        /// The tag.
+        tag: TermEntry,
+        /// Its posts, newest first.
+        posts: Listing<'a>,
+    },
+    /// sitemap.xml.
+    Sitemap {
+        /// Every page listed.
+        entries: Vec<SitemapEntry>,
+    },
+    /// 404.html.
+    NotFound,
+    /// The portfolio.
+    Portfolio(Portfolio<'a>),
+    /// The search page.
+    Search {
+        /// Where search.json is.
+        search_index_url: String,
+    },
+    /// search.json: data, not a template.
+    SearchIndex(Listing<'a>),
+}
+
+/// A page to render: where it goes, through which template, made from what.
+#[derive(Debug, Clone, Hash)]
+pub struct PageContext<'a> {
+    /// Its place in the output.
+    pub route: Route,
+    /// The template file; none for data files.
+    pub template: &'static str,
+    /// `section` in templates (`home`, `post`, `thing`…).
+    pub section: &'static str,
+    /// Its address, path-absolute.
+    pub url: String,
+    /// Its address, absolute.
+    pub permalink: String,
+    /// What it shows.
+    pub values: Values<'a>,
+}
+
+impl PageContext<'_> {
+    /// The template context. Reads only `self` (and `markdown`, which depends on site.yaml
+    /// alone), so a page's bytes depend on nothing its hash does not cover.
+    pub fn to_tera(&self, markdown: &Markdown) -> Context {
+        let mut context = Context::new();
+        match &self.values {
+            Values::Home { posts, paginator } => {
+                context.insert_value("posts", posts.value());
+                context.insert("paginator", paginator);
+            }
+            Values::Post { post, comment_link, previous, next } => {
+                let page = PostPage {
+                    summary: &post.prepared.summary,
+                    content: markdown.render_post(&post.post.body),
+                    comments: comment_contexts(markdown, &post.post.comments, "comment"),
+                    comment_link: comment_link.clone(),
+                    previous: previous.map(|p| Neighbour::from(&p.0.summary)),
+                    next: next.map(|p| Neighbour::from(&p.0.summary)),
+                };
+                context.insert("post", &page);
+            }
+            Values::Things { things, things_done, things_total } => {
+                context.insert("things", things);
+                context.insert("things_done", things_done);
+                context.insert("things_total", things_total);
+            }
+            Values::Thing { thing, posts } => {
+                context.insert("thing", thing);
+                context.insert_value("posts", posts.value());
+            }
+            Values::Feed { feed, entries } => {
+                context.insert("feed", feed);
+                context.insert_value("entries", entries.value());
+            }
+            Values::Networks { networks } => context.insert("networks", networks),
+            Values::Network { network, posts } => {
+                context.insert("network", network);
+                context.insert_value("posts", posts.value());
+            }
+            Values::Tags { tags } => context.insert("tags", tags),
+            Values::Tag { tag, posts } => {
+                context.insert("tag", tag);
+                context.insert_value("posts", posts.value());
+            }
+            Values::Sitemap { entries } => context.insert("entries", entries),
+            Values::NotFound | Values::SearchIndex(_) => {}
+            Values::Portfolio(portfolio) => context.insert_value("portfolio", portfolio.value()),
+            Values::Search { search_index_url } => context.insert("search_index_url", search_index_url),
+        }
+        context.insert("section", self.section);
+        context.insert("page_url", &self.url);
+        context.insert("permalink", &self.permalink);
+        context
+    }
+}
+
+impl Portfolio<'_> {
+    fn value(&self) -> Value {
+        let sections: Vec<Value> = self
+            .sections
+            .iter()
+            .map(|section| {
+                let mut map = tera::Map::default();
+                map.insert("id".into(), Value::from(section.id.as_str()));
+                map.insert("title".into(), Value::from(section.title.as_str()));
+                map.insert("url".into(), Value::from(section.url.clone()));
+                map.insert("posts".into(), section.posts.value());
+                Value::from(map)
+            })
+            .collect();
+        let mut portfolio = tera::Map::default();
+        portfolio.insert("sections".into(), Value::from(sections));
+        portfolio.insert("networks".into(), Value::from_serializable(&self.networks));
+        portfolio.insert("post_count".into(), Value::from(self.post_count));
+        portfolio.insert("things_done".into(), Value::from(self.things_done));
+        portfolio.insert("things_total".into(), Value::from(self.things_total));
+        portfolio.insert("first_date".into(), Value::from(self.first_date.clone()));
+        portfolio.insert("last_date".into(), Value::from(self.last_date.clone()));
+        Value::from(portfolio)
+    }
+}
+
+/// `search.json`: one entry per post, in the listing's order.
+pub fn search_index(listing: &Listing<'_>) -> Vec<u8> {
+    let entries: Vec<SearchEntry<'_>> = listing
+        .0
+        .iter()
+        .map(|p| {
+            let s = &p.0.summary;
+            SearchEntry {
+                title: &s.title,
+                url: &s.url,
+                date: &s.date,
+                things: s.things.iter().map(|t| t.label.as_str()).collect(),
+                networks: s.networks.iter().map(|t| t.name.as_str()).collect(),
+                tags: s.tags.iter().map(|t| t.name.as_str()).collect(),
+                text: &s.summary,
+            }
+        })
+        .collect();
+    // `<` escaped so the index can never be read as markup.
+    serde_json::to_string(&entries).expect("plain data serialises").replace('<', "\\u003c").into_bytes()
+}

@@ -1,0 +1,156 @@
+//! What each kind of page shows, made from the site model: the [`Values`] of its typed
+//! context. Every URL comes from a [`Route`].
+
+use super::context::*;
+use super::page::{Listing, Portfolio, PortfolioSection, PostInputs, Values};
+use super::{FEED_LIMIT, Renderer};
+use crate::route::Route;
+use crate::site::TermGroup;
+
+impl Renderer<'_> {
+    pub(super) fn home(&self, n: usize) -> Values<'_> {
+        let per_page = self.site.config.paginate;
+        let start = (n - 1) * per_page;
+        let end = (start + per_page).min(self.prepared.len());
+        let total_pages = self.home_page_count();
+        let base = &self.site.base;
+        let paginator = Paginator {
+            current: n,
+            total_pages,
+            total_posts: self.prepared.len(),
+            prev_url: (n > 1).then(|| Route::Home(n - 1).url(base)),
+            next_url: (n < total_pages).then(|| Route::Home(n + 1).url(base)),
+        };
+        Values::Home { posts: self.listing(start..end), paginator }
+    }
+
+    pub(super) fn post(&self, i: usize) -> Values<'_> {
+        let site = self.site;
+        let prepared = &self.prepared[i];
+        let comment_link = site.config.comments.as_ref().map(|c| CommentLink {
+            url: comment_url(&c.url, &prepared.summary, &prepared.summary.url),
+            label: c.label.clone(),
+        });
+        Values::Post {
+            post: PostInputs { prepared, post: &site.posts[i] },
+            comment_link,
+            // Newest first: the previous (older) post is the next one in the list.
+            previous: self.prepared.get(i + 1).map(|p| super::page::Shared(p)),
+            next: i.checked_sub(1).map(|j| super::page::Shared(&self.prepared[j])),
+        }
+    }
+
+    fn thing_entry(&self, n: u32) -> ThingEntry {
+        let count = self.site.thing_posts(n).len();
+        ThingEntry {
+            thing: thing_ref(self.site, n),
+            count,
+            done: count > 0,
+            feed_url: Route::ThingFeed(n).url(&self.site.base),
+        }
+    }
+
+    pub(super) fn things(&self) -> Values<'_> {
+        let site = self.site;
+        Values::Things {
+            things: site.programme.things().map(|(n, _)| self.thing_entry(n)).collect(),
+            things_done: site.things_done(),
+            things_total: site.programme.len(),
+        }
+    }
+
+    pub(super) fn thing(&self, n: u32) -> Values<'_> {
+        Values::Thing { thing: self.thing_entry(n), posts: self.listing(self.site.thing_posts(n).iter().copied()) }
+    }
+
+    pub(super) fn thing_feed(&self, n: u32) -> Values<'_> {
+        let site = self.site;
+        let title = format!("{}: {}", site.config.title, site.programme.label(n));
+        self.feed(title, Route::Thing(n), site.thing_posts(n))
+    }
+
+    pub(super) fn site_feed(&self) -> Values<'_> {
+        let all: Vec<usize> = (0..self.site.posts.len()).collect();
+        self.feed(self.site.config.title.clone(), Route::Home(1), &all)
+    }
+
+    /// A feed of the newest [`FEED_LIMIT`] of `indexes`, mirroring the page at `alternate`.
+    fn feed(&self, title: String, alternate: Route, indexes: &[usize]) -> Values<'_> {
+        let base = &self.site.base;
+        let self_route = alternate.feed().expect("feeds mirror pages that have one");
+        let feed = FeedContext {
+            title,
+            id: alternate.permalink(base),
+            self_url: self_route.permalink(base),
+            alternate_url: alternate.permalink(base),
+            updated: indexes
+                .first()
+                .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |&i| self.prepared[i].summary.date_rfc3339.clone()),
+        };
+        Values::Feed { feed, entries: self.listing(indexes.iter().copied().take(FEED_LIMIT)) }
+    }
+
+    fn term_entry(&self, group: &TermGroup, route: Route, network: bool) -> TermEntry {
+        let homepage =
+            if network { self.site.networks.by_slug(&group.term.slug).and_then(|n| n.homepage.clone()) } else { None };
+        TermEntry::new(self.site, &group.term, route, group.posts.len(), homepage)
+    }
+
+    pub(super) fn networks(&self) -> Vec<TermEntry> {
+        let groups = &self.site.by_network;
+        groups.iter().map(|g| self.term_entry(g, Route::Network(g.term.slug.clone()), true)).collect()
+    }
+
+    pub(super) fn network(&self, i: usize) -> Values<'_> {
+        let group = &self.site.by_network[i];
+        let network = self.term_entry(group, Route::Network(group.term.slug.clone()), true);
+        Values::Network { network, posts: self.listing(group.posts.iter().copied()) }
+    }
+
+    pub(super) fn tags(&self) -> Vec<TermEntry> {
+        self.site.by_tag.iter().map(|g| self.term_entry(g, Route::Tag(g.term.slug.clone()), false)).collect()
+    }
+
+    pub(super) fn tag(&self, i: usize) -> Values<'_> {
+        let group = &self.site.by_tag[i];
+        let tag = self.term_entry(group, Route::Tag(group.term.slug.clone()), false);
+        Values::Tag { tag, posts: self.listing(group.posts.iter().copied()) }
+    }
+
+    /// Every reflection by Thing in programme order, then the general ones, each oldest first.
+    pub(super) fn portfolio(&self) -> Portfolio<'_> {
+        let site = self.site;
+        let oldest_first = |indexes: &[usize]| -> Listing<'_> { self.listing(indexes.iter().rev().copied()) };
+        let mut sections: Vec<PortfolioSection<'_>> = site
+            .programme
+            .things()
+            .filter(|(n, _)| !site.thing_posts(*n).is_empty())
+            .map(|(n, _)| {
+                let thing = thing_ref(site, n);
+                let posts = oldest_first(site.thing_posts(n));
+                PortfolioSection { id: format!("thing-{n}"), title: thing.label, url: Some(thing.url), posts }
+            })
+            .collect();
+        let general: Vec<usize> = (0..site.posts.len()).filter(|&i| site.posts[i].things.is_empty()).collect();
+        if !general.is_empty() {
+            let posts = oldest_first(&general);
+            sections.push(PortfolioSection {
+                id: "general".into(),
+                title: "Other reflections".into(),
+                url: None,
+                posts,
+            });
+        }
+        let mut networks = self.networks();
+        networks.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.term.name.cmp(&b.term.name)));
+        Portfolio {
+            sections,
+            networks,
+            post_count: site.posts.len(),
+            things_done: site.things_done(),
+            things_total: site.programme.len(),
+            first_date: site.posts.last().map(|p| p.date.human()),
+            last_date: site.posts.first().map(|p| p.date.human()),
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! Where each page of the output lives (CONTRACT §4). A [`Route`] is the one owner of every
+//! output path and URL: templates, feeds, the sitemap, link checks and the live preview all
+//! ask it, and none builds or parses a path string of its own.
+
+use crate::config::BaseUrl;
+
+/// One page of the output, by what it shows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Route {
+    /// Home page n (1-based): `/`, then `page/N/`.
+    Home(usize),
+    /// A post: `posts/SLUG/`.
+    Post(String),
+    /// `things/`.
+    Things,
+    /// `things/N/`.
+    Thing(u32),
+    /// `things/N/atom.xml`.
+    ThingFeed(u32),
+    /// `networks/`.
+    Networks,
+    /// `networks/SLUG/`.
+    Network(String),
+    /// `tags/`.
+    Tags,
+    /// `tags/SLUG/`.
+    Tag(String),
+    /// `atom.xml`.
+    Feed,
+    /// `sitemap.xml`.
+    Sitemap,
+    /// `404.html`.
+    NotFound,
+    /// `portfolio/`.
+    Portfolio,
+    /// `search/`.
+    Search,
+    /// `search.json`.
+    SearchIndex,
+}
+
+impl Route {
+    /// The address relative to the site root, as linked: `posts/x/` for a page (a folder),
+    /// `atom.xml` for a file; empty for the home page.
+    pub fn address(&self) -> String {
+        match self {
+            Route::Home(n) if *n <= 1 => String::new(),
+            Route::Home(n) => format!("page/{n}/"),
+            Route::Post(slug) => format!("posts/{slug}/"),
+            Route::Things => "things/".into(),
+            Route::Thing(n) => format!("things/{n}/"),
+            Route::ThingFeed(n) => format!("things/{n}/atom.xml"),
+            Route::Networks => "networks/".into(),
+            Route::Network(slug) => format!("networks/{slug}/"),
+            Route::Tags => "tags/".into(),
+            Route::Tag(slug) => format!("tags/{slug}/"),
+            Route::Feed => "atom.xml".into(),
+            Route::Sitemap => "sitemap.xml".into(),
+            Route::NotFound => "404.html".into(),
+            Route::Portfolio => "portfolio/".into(),
+            Route::Search => "search/".into(),
+            Route::SearchIndex => "search.json".into(),
+        }
+    }
+
+    /// The file written, relative to the output folder: a folder address gets `index.html`.
+    pub fn file(&self) -> String {
+        let address = self.address();
+        if address.is_empty() || address.ends_with('/') { format!("{address}index.html") } else { address }
+    }
+
+    /// The path-absolute URL (`/cpd/posts/x/`), for links between pages.
+    pub fn url(&self, base: &BaseUrl) -> String {
+        base.path(&self.address())
+    }
+
+    /// The absolute URL (`https://alex.github.io/cpd/posts/x/`), for feeds and sitemaps.
+    pub fn permalink(&self, base: &BaseUrl) -> String {
+        base.absolute(&self.address())
+    }
+
+    /// The feed of a page that has one (a Thing's), and of the site's home page.
+    pub fn feed(&self) -> Option<Route> {
+        match self {
+            Route::Thing(n) => Some(Route::ThingFeed(*n)),
+            Route::Home(_) => Some(Route::Feed),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_files_and_urls() {
+        let base = BaseUrl::parse("https://alex.github.io/cpd/").unwrap();
+        assert_eq!(Route::Home(1).file(), "index.html");
+        assert_eq!(Route::Home(3).file(), "page/3/index.html");
+        assert_eq!(Route::Post("x".into()).file(), "posts/x/index.html");
+        assert_eq!(Route::ThingFeed(6).file(), "things/6/atom.xml");
+        assert_eq!(Route::NotFound.file(), "404.html");
+        assert_eq!(Route::Thing(6).url(&base), "/cpd/things/6/");
+        assert_eq!(Route::Tag("cpd".into()).permalink(&base), "https://alex.github.io/cpd/tags/cpd/");
+        assert_eq!(Route::Home(1).url(&base), "/cpd/");
+    }
+}

@@ -1,0 +1,118 @@
+//! Rules about plain text that several stages share, each written once: slugs, whole words,
+//! the Thing numbers a title names, web addresses, and positions in a file.
+//!
+//! This is the bottom layer: it imports nothing from the crate, so any module may use it.
+
+/// Lowercase ASCII words joined by `-`; the one slug rule for posts, tags and networks.
+pub fn slugify(text: &str) -> String {
+    slug::slugify(text)
+}
+
+/// True when `text[start..end]` stands as a word: no letter or digit touches it.
+pub fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
+    let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    !is_word(text[..start].chars().next_back()) && !is_word(text[end..].chars().next())
+}
+
+/// Byte offset of the first place `word` stands as a whole word in `text`.
+pub fn find_word(text: &str, word: &str) -> Option<usize> {
+    text.match_indices(word).map(|(i, _)| i).find(|&i| is_whole_word(text, i, i + word.len()))
+}
+
+/// The Thing numbers a title or tag names: `Thing 6: …` → [6], `Things 6 & 7` → [6, 7],
+/// `cpd23 Thing 10, 11 and 12` → [10, 11, 12], `thing6` → [6]. Only the first "thing" that
+/// stands as the start of a word counts ("Something 5" names none).
+pub fn things_named(text: &str) -> Vec<u32> {
+    let lower = text.to_lowercase();
+    let Some(at) = lower
+        .match_indices("thing")
+        .map(|(i, _)| i)
+        .find(|&i| !lower[..i].chars().next_back().is_some_and(char::is_alphanumeric))
+    else {
+        return Vec::new();
+    };
+    let mut rest = lower[at + 5..].strip_prefix('s').unwrap_or(&lower[at + 5..]);
+    rest = rest.trim_start_matches([' ', '#', '\u{a0}']);
+    let mut numbers = Vec::new();
+    loop {
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let Ok(n) = digits.parse() else { break };
+        numbers.push(n);
+        rest = rest[digits.len()..].trim_start();
+        match ["&", ",", "and", "+", "/"].iter().find_map(|sep| rest.strip_prefix(sep)) {
+            Some(after) => rest = after.trim_start(),
+            None => break,
+        }
+    }
+    numbers
+}
+
+/// True for an absolute `http://` or `https://` address (any case): the only links kept from
+/// comments and imports, and the only form site.yaml accepts for a web address.
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.trim().get(..8).unwrap_or(url.trim()).to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
+/// 1-based line and column (in characters) of a byte offset into `bytes`.
+pub fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    (line, String::from_utf8_lossy(&before[line_start..]).chars().count() + 1)
+}
+
+/// English month names, for dates shown to readers ("18 July 2011").
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_whole_words_only() {
+        assert_eq!(find_word("I use LISNPN daily", "LISNPN"), Some(6));
+        assert_eq!(find_word("LISNPNs", "LISNPN"), None);
+        assert_eq!(find_word("Slacker", "Slack"), None);
+    }
+
+    #[test]
+    fn things_named_in_titles_and_tags() {
+        assert_eq!(things_named("Thing 6: Online networks"), vec![6]);
+        assert_eq!(things_named("Things 6 & 7: networks"), vec![6, 7]);
+        assert_eq!(things_named("cpd23 Thing 10, 11 and 12"), vec![10, 11, 12]);
+        assert_eq!(things_named("thing6"), vec![6]);
+        assert_eq!(things_named("Thing #12: Twitter"), vec![12]);
+        assert_eq!(things_named("Something else"), Vec::<u32>::new());
+        assert_eq!(things_named("Something 5 times, then Thing 9"), vec![9]);
+        assert_eq!(things_named("A pause"), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn web_urls() {
+        assert!(is_web_url("https://example.org/"));
+        assert!(is_web_url(" HTTP://example.org"));
+        assert!(!is_web_url("javascript:alert(1)"));
+        assert!(!is_web_url("mailto:a@b.org"));
+        assert!(!is_web_url("//example.org"));
+    }
+
+    #[test]
+    fn line_and_column_of_a_byte() {
+        assert_eq!(line_column(b"ab\ncd", 4), (2, 2));
+        assert_eq!(line_column("é\nx".as_bytes(), 2), (1, 2));
+    }
+}
