@@ -260,19 +260,9 @@ impl RawConfig {
             }
             problems.push(d);
         };
-        if self.title.trim().is_empty() {
-            report(
-                "title",
-                "title must not be empty".into(),
-                "give your blog a name: title: \"Reflections on 23 Things\"",
-            );
-        }
         let base_url = BaseUrl::parse(&self.base_url)
             .map_err(|message| report("base_url", message, "for GitHub Pages: base_url: https://USER.github.io/REPO/"))
             .ok();
-        if self.paginate == 0 {
-            report("paginate", "paginate must be at least 1".into(), "the number of posts on each home page, e.g. 10");
-        }
         let programme = match self.programme.trim() {
             "cpd23" => ProgrammeChoice::Cpd23,
             "none" => ProgrammeChoice::None,
@@ -289,6 +279,39 @@ impl RawConfig {
             }
             name => Theme::Local(name.to_string()),
         };
+        self.check_values(&mut report);
+        match base_url {
+            Some(base_url) if !problems.has_errors() => Ok(SiteConfig {
+                title: self.title,
+                base_url,
+                author: self.author,
+                description: self.description,
+                language: self.language,
+                theme,
+                programme,
+                things: self.things,
+                networks: self.networks,
+                comments: self.comments,
+                paginate: self.paginate,
+                cname: self.cname,
+                raw_html: self.raw_html,
+            }),
+            _ => Err(problems),
+        }
+    }
+
+    /// The checks of values that stay as written: each problem goes to `report` with its key.
+    fn check_values(&self, report: &mut dyn FnMut(&str, String, &str)) {
+        if self.title.trim().is_empty() {
+            report(
+                "title",
+                "title must not be empty".into(),
+                "give your blog a name: title: \"Reflections on 23 Things\"",
+            );
+        }
+        if self.paginate == 0 {
+            report("paginate", "paginate must be at least 1".into(), "the number of posts on each home page, e.g. 10");
+        }
         if self.language.trim().is_empty() || self.language.contains(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
         {
             report("language", format!("language `{}` is not a language tag", self.language), "e.g. en, en-GB, cy");
@@ -323,24 +346,6 @@ impl RawConfig {
                     report("networks", format!("network URL `{url}` must start with https:// or http://"), "");
                 }
             }
-        }
-        match base_url {
-            Some(base_url) if !problems.has_errors() => Ok(SiteConfig {
-                title: self.title,
-                base_url,
-                author: self.author,
-                description: self.description,
-                language: self.language,
-                theme,
-                programme,
-                things: self.things,
-                networks: self.networks,
-                comments: self.comments,
-                paginate: self.paginate,
-                cname: self.cname,
-                raw_html: self.raw_html,
-            }),
-            _ => Err(problems),
         }
     }
 }

@@ -15,7 +15,8 @@
 //! 9. [`output`]: staged, atomic writing of the output folder.
 //! 10. [`pipeline`]: the one driver (a session) behind `build`, `check` and `serve`.
 //! 11. [`import`], [`serve`], [`scaffold`]: clients of the pipeline.
-//! 12. [`cli`], [`cmd`], [`panic`]: the command line.
+//! 12. [`cli`], [`panic`]: the command line, parsed; the crash report.
+//! 13. [`cmd`]: each command, from its arguments to the engine and back to the terminal.
 
 pub mod text;
 
@@ -48,5 +49,6 @@ pub mod scaffold;
 pub mod serve;
 
 pub mod cli;
-pub mod cmd;
 pub mod panic;
+
+pub mod cmd;

@@ -49,11 +49,20 @@ fn short_id(id: &str) -> String {
     tail.strip_prefix("post").unwrap_or(tail).to_string()
 }
 
+/// A comment as [`thread`] takes it: its id, the id of the comment it answers, the comment.
+type Threadable = (String, Option<String>, ImportedComment);
+
+/// A comment, with the id of the post it belongs to.
+type Found = (String, Threadable);
+
+/// Comments by the id of their post.
+type ByPost = HashMap<String, Vec<Threadable>>;
+
 /// Streams the export at `path`, handing each post with its comments to `post`.
 pub fn read(path: &Path, post: &mut dyn FnMut(ImportedPost) -> Result<(), String>) -> Result<ReadCounts, XmlError> {
     let mut counts = ReadCounts::default();
     // Pass 1: comments, by the post they belong to.
-    let mut comments: HashMap<String, Vec<(String, Option<String>, ImportedComment)>> = HashMap::new();
+    let mut comments: ByPost = HashMap::new();
     let root_name = std::cell::RefCell::new(String::new());
     xml::stream(path, "entry", &mut |root| *root_name.borrow_mut() = root.to_string(), &mut |entry| {
         if *root_name.borrow() != "feed" {
@@ -62,48 +71,11 @@ pub fn read(path: &Path, post: &mut dyn FnMut(ImportedPost) -> Result<(), String
                 root_name.borrow()
             ));
         }
-        if kind(&entry) != Kind::Comment {
-            return Ok(());
+        if kind(&entry) == Kind::Comment {
+            if let Some((post_id, comment)) = comment_of(&entry, &mut counts) {
+                comments.entry(post_id).or_default().push(comment);
+            }
         }
-        let status = entry.text_of("blogger:status").to_ascii_uppercase();
-        if !status.is_empty() && status != "LIVE" {
-            let reason = if status.contains("SPAM") {
-                "spam"
-            } else if status.contains("TRASH") || status == "DELETED" {
-                "trash"
-            } else {
-                "unapproved"
-            };
-            *counts.comments_dropped.entry(reason.into()).or_default() += 1;
-            return Ok(());
-        }
-        let post_id = entry
-            .child("thr:in-reply-to")
-            .and_then(|r| r.attribute("ref"))
-            .map(short_id)
-            .or_else(|| Some(entry.text_of("blogger:parent")).filter(|p| !p.is_empty()).map(|p| short_id(&p)));
-        let Some(post_id) = post_id else {
-            *counts.comments_dropped.entry("without a post".into()).or_default() += 1;
-            return Ok(());
-        };
-        let parent = entry
-            .children_named("link")
-            .find(|l| l.attribute("rel") == Some("related"))
-            .and_then(|l| l.attribute("href"))
-            .map(short_id)
-            .or_else(|| Some(entry.text_of("blogger:inReplyTo")).filter(|p| !p.is_empty()).map(|p| short_id(&p)));
-        let author = entry.child("author");
-        let comment = ImportedComment {
-            author: author
-                .map(|a| convert::strip_tags(&a.text_of("name")))
-                .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| "Anonymous".into()),
-            url: author.and_then(|a| web_url(&a.text_of("uri"))),
-            date: Some(entry.text_of("published")).filter(|d| !d.is_empty()).map(|d| tidy_date(&d)),
-            body: convert::comment_body(&entry.text_of("content"), false),
-            replies: Vec::new(),
-        };
-        comments.entry(post_id).or_default().push((short_id(&entry.text_of("id")), parent, comment));
         Ok(())
     })?;
     if *root_name.borrow() != "feed" {
@@ -112,45 +84,15 @@ pub fn read(path: &Path, post: &mut dyn FnMut(ImportedPost) -> Result<(), String
             message: format!("this is not a Blogger export (root element <{}>)", root_name.borrow()),
         });
     }
-
     // Pass 2: posts.
     xml::stream(path, "entry", &mut |_| {}, &mut |entry| match kind(&entry) {
-        Kind::Post => {
-            let status = entry.text_of("blogger:status").to_ascii_uppercase();
-            if status.contains("TRASH") || status == "DELETED" {
+        Kind::Post => match post_of(&entry, &mut comments) {
+            Some(imported) => post(imported),
+            None => {
                 counts.reject(&entry, "post (trash)".into(), convert::decode_entities(&entry.text_of("title")));
-                return Ok(());
+                Ok(())
             }
-            let draft = status == "DRAFT"
-                || entry.child("app:control").is_some_and(|c| c.text_of("app:draft").eq_ignore_ascii_case("yes"));
-            let url = entry
-                .children_named("link")
-                .find(|l| l.attribute("rel") == Some("alternate"))
-                .and_then(|l| l.attribute("href"))
-                .map(str::to_string);
-            let filename = entry.text_of("blogger:filename");
-            let page = url.clone().unwrap_or_else(|| filename.clone());
-            let slug = page.rsplit('/').next().unwrap_or_default().trim_end_matches(".html").to_string();
-            let tags = entry
-                .children_named("category")
-                .filter(|c| c.attribute("scheme") != Some(KIND_SCHEME))
-                .filter_map(|c| c.attribute("term").map(str::to_string))
-                .filter(|t| !t.starts_with("http://schemas.google.com/"))
-                .collect();
-            let id = short_id(&entry.text_of("id"));
-            let date =
-                Some(entry.text_of("published")).filter(|d| !d.is_empty()).unwrap_or_else(|| entry.text_of("updated"));
-            post(ImportedPost {
-                title: convert::decode_entities(&entry.text_of("title")),
-                date: tidy_date(&date),
-                slug,
-                draft,
-                tags,
-                old_url: url.as_deref().and_then(web_url),
-                body: convert::post_body(&entry.text_of("content"), false),
-                comments: thread(comments.remove(&id).unwrap_or_default()),
-            })
-        }
+        },
         Kind::Comment => Ok(()),
         Kind::Other(kind) => {
             let title = convert::decode_entities(&entry.text_of("title"));
@@ -159,6 +101,81 @@ pub fn read(path: &Path, post: &mut dyn FnMut(ImportedPost) -> Result<(), String
         }
     })?;
     Ok(counts)
+}
+
+/// A live comment with its post's id, or None (counted) for one that is not kept.
+fn comment_of(entry: &Node, counts: &mut ReadCounts) -> Option<Found> {
+    let status = entry.text_of("blogger:status").to_ascii_uppercase();
+    if !status.is_empty() && status != "LIVE" {
+        let reason = if status.contains("SPAM") {
+            "spam"
+        } else if status.contains("TRASH") || status == "DELETED" {
+            "trash"
+        } else {
+            "unapproved"
+        };
+        *counts.comments_dropped.entry(reason.into()).or_default() += 1;
+        return None;
+    }
+    let id_in = |name: &str| Some(entry.text_of(name)).filter(|p| !p.is_empty()).map(|p| short_id(&p));
+    let post_id = entry.child("thr:in-reply-to").and_then(|r| r.attribute("ref")).map(short_id);
+    let Some(post_id) = post_id.or_else(|| id_in("blogger:parent")) else {
+        *counts.comments_dropped.entry("without a post".into()).or_default() += 1;
+        return None;
+    };
+    let parent = entry
+        .children_named("link")
+        .find(|l| l.attribute("rel") == Some("related"))
+        .and_then(|l| l.attribute("href"))
+        .map(short_id)
+        .or_else(|| id_in("blogger:inReplyTo"));
+    let author = entry.child("author");
+    let comment = ImportedComment {
+        author: author
+            .map(|a| convert::strip_tags(&a.text_of("name")))
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "Anonymous".into()),
+        url: author.and_then(|a| web_url(&a.text_of("uri"))),
+        date: Some(entry.text_of("published")).filter(|d| !d.is_empty()).map(|d| tidy_date(&d)),
+        body: convert::comment_body(&entry.text_of("content"), false),
+        replies: Vec::new(),
+    };
+    Some((post_id, (short_id(&entry.text_of("id")), parent, comment)))
+}
+
+/// A post with its threaded comments (taken from `comments`), or None for one in the trash.
+fn post_of(entry: &Node, comments: &mut ByPost) -> Option<ImportedPost> {
+    let status = entry.text_of("blogger:status").to_ascii_uppercase();
+    if status.contains("TRASH") || status == "DELETED" {
+        return None;
+    }
+    let draft = status == "DRAFT"
+        || entry.child("app:control").is_some_and(|c| c.text_of("app:draft").eq_ignore_ascii_case("yes"));
+    let url = entry
+        .children_named("link")
+        .find(|l| l.attribute("rel") == Some("alternate"))
+        .and_then(|l| l.attribute("href"))
+        .map(str::to_string);
+    let page = url.clone().unwrap_or_else(|| entry.text_of("blogger:filename"));
+    let slug = page.rsplit('/').next().unwrap_or_default().trim_end_matches(".html").to_string();
+    let tags = entry
+        .children_named("category")
+        .filter(|c| c.attribute("scheme") != Some(KIND_SCHEME))
+        .filter_map(|c| c.attribute("term").map(str::to_string))
+        .filter(|t| !t.starts_with("http://schemas.google.com/"))
+        .collect();
+    let id = short_id(&entry.text_of("id"));
+    let date = Some(entry.text_of("published")).filter(|d| !d.is_empty()).unwrap_or_else(|| entry.text_of("updated"));
+    Some(ImportedPost {
+        title: convert::decode_entities(&entry.text_of("title")),
+        date: tidy_date(&date),
+        slug,
+        draft,
+        tags,
+        old_url: url.as_deref().and_then(web_url),
+        body: convert::post_body(&entry.text_of("content"), false),
+        comments: thread(comments.remove(&id).unwrap_or_default()),
+    })
 }
 
 /// `2011-07-18T21:15:00.000+01:00` → `2011-07-18T21:15:00+01:00` (RFC 3339, offset kept).

@@ -7,7 +7,7 @@ use std::io::BufReader;
 use std::path::Path;
 
 use quick_xml::XmlVersion;
-use quick_xml::events::Event;
+use quick_xml::events::{BytesRef, BytesStart, Event};
 
 /// One element of a record: its qualified name as written (`wp:post_type`), attributes,
 /// text (entities and CDATA resolved) and child elements.
@@ -87,16 +87,7 @@ pub fn stream(
                 }
                 depth += 1;
                 if !open.is_empty() || name == record_name {
-                    let mut attributes = Vec::new();
-                    for attribute in start.attributes() {
-                        let attribute = attribute.map_err(|e| fail(&reader, e.to_string()))?;
-                        let key = String::from_utf8_lossy(attribute.key.as_ref()).into_owned();
-                        let value = attribute
-                            .normalized_value(XmlVersion::Implicit1_0)
-                            .map_err(|e| fail(&reader, e.to_string()))?
-                            .into_owned();
-                        attributes.push((key, value));
-                    }
+                    let attributes = attributes_of(&start).map_err(|e| fail(&reader, e))?;
                     open.push(Node { name, attributes, offset: before, ..Node::default() });
                 }
             }
@@ -121,20 +112,7 @@ pub fn stream(
             }
             Event::GeneralRef(reference) => {
                 if let Some(node) = open.last_mut() {
-                    match reference.resolve_char_ref().map_err(|e| fail(&reader, e.to_string()))? {
-                        Some(c) => node.text.push(c),
-                        None => {
-                            let name = reference.decode().map_err(|e| fail(&reader, e.to_string()))?;
-                            node.text.push_str(match name.as_ref() {
-                                "amp" => "&",
-                                "lt" => "<",
-                                "gt" => ">",
-                                "quot" => "\"",
-                                "apos" => "'",
-                                other => return Err(fail(&reader, format!("unknown entity `&{other};`"))),
-                            });
-                        }
-                    }
+                    push_reference(&mut node.text, &reference).map_err(|e| fail(&reader, e))?;
                 }
             }
             Event::Eof => {
@@ -150,6 +128,36 @@ pub fn stream(
         }
         buffer.clear();
     }
+}
+
+/// The attributes of an element, values unescaped.
+fn attributes_of(start: &BytesStart<'_>) -> Result<Vec<(String, String)>, String> {
+    let mut attributes = Vec::new();
+    for attribute in start.attributes() {
+        let attribute = attribute.map_err(|e| e.to_string())?;
+        let key = String::from_utf8_lossy(attribute.key.as_ref()).into_owned();
+        let value = attribute.normalized_value(XmlVersion::Implicit1_0).map_err(|e| e.to_string())?.into_owned();
+        attributes.push((key, value));
+    }
+    Ok(attributes)
+}
+
+/// Appends what a character or entity reference stands for; XML knows five named entities.
+fn push_reference(text: &mut String, reference: &BytesRef<'_>) -> Result<(), String> {
+    if let Some(c) = reference.resolve_char_ref().map_err(|e| e.to_string())? {
+        text.push(c);
+        return Ok(());
+    }
+    let name = reference.decode().map_err(|e| e.to_string())?;
+    text.push_str(match name.as_ref() {
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "quot" => "\"",
+        "apos" => "'",
+        other => return Err(format!("unknown entity `&{other};`")),
+    });
+    Ok(())
 }
 
 /// The 1-based lines of byte offsets of `path`, in one pass over the file.
