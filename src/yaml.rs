@@ -20,6 +20,11 @@ pub struct YamlError {
     pub hint: Option<String>,
 }
 
+/// Writes `value` as YAML (a mapping ends with a newline), for the frontmatter cpdblog writes.
+pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    serde_yaml::to_string(value).map_err(|e| e.to_string())
+}
+
 /// Parses `text` into `T`. `first_line` is the 1-based file line on which `text` starts.
 pub fn parse<T: DeserializeOwned>(text: &str, first_line: usize) -> Result<T, YamlError> {
     // An empty document is an empty mapping, so `---\n---` gives "missing title", not a type error.

@@ -2,28 +2,13 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
 use super::{EXIT_ERRORS, EXIT_OK, Verbosity, report};
 use crate::cli::NewArgs;
-use crate::content::frontmatter::ThingNumbers;
+use crate::content::frontmatter::{ThingNumbers, Written};
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 use crate::layout::POSTS_DIR;
 use crate::pipeline::{BuildOptions, Settings};
 use crate::text::slugify;
-
-#[derive(Serialize)]
-struct Frontmatter {
-    title: String,
-    date: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    thing: Option<ThingNumbers>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    networks: Vec<String>,
-    tags: Vec<String>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    draft: bool,
-}
 
 /// Writes the post, prints its path on stdout, and returns the exit status.
 pub fn run(site: &Path, args: NewArgs, verbosity: Verbosity) -> u8 {
@@ -91,20 +76,22 @@ fn write(site: &Path, args: NewArgs) -> Result<PathBuf, Diagnostics> {
         ));
     }
     let today = chrono::Local::now().format("%Y-%m-%d").to_string();
-    let frontmatter = Frontmatter {
+    let frontmatter = Written {
         title,
         date: today.clone(),
         thing: ThingNumbers::of(args.things),
         networks,
-        tags: Vec::new(),
+        tags: Some(Vec::new()),
         draft: args.draft,
+        ..Written::default()
     };
-    let yaml = serde_yaml::to_string(&frontmatter).map_err(|e| Diagnostic::error(e.to_string()))?;
+    let text = frontmatter
+        .to_file("What did you do, what did you learn, and what will you do next?\n")
+        .map_err(Diagnostic::error)?;
     let relative = Path::new(POSTS_DIR).join(format!("{today}-{slug}.md"));
     let path = site.join(&relative);
     std::fs::create_dir_all(site.join(POSTS_DIR))
         .map_err(|e| Diagnostic::error(format!("cannot create {POSTS_DIR}/: {e}")))?;
-    let text = format!("---\n{yaml}---\nWhat did you do, what did you learn, and what will you do next?\n");
     let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             Diagnostic::error(format!("{} already exists; it was left as it is", display_path(&relative)))

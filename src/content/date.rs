@@ -6,6 +6,8 @@ use std::fmt;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
 
+use crate::text::MONTHS;
+
 /// A date as the writer gave it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PostDate {
@@ -14,21 +16,6 @@ pub enum PostDate {
     /// `2011-07-18T21:15:00+01:00`: an instant in the writer's own offset.
     Instant(DateTime<FixedOffset>),
 }
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 impl PostDate {
     /// Parses a date; the error explains what is wrong and what is accepted.

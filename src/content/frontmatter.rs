@@ -1,7 +1,7 @@
 //! Splitting a post file into frontmatter and body, and the raw frontmatter schema. Positions
 //! stay in file coordinates throughout: the YAML starts on line 2 of the file.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::Text;
 
@@ -137,9 +137,80 @@ pub struct RawComment {
     pub replies: Vec<RawComment>,
 }
 
+/// Frontmatter as cpdblog writes it (`new`, `import`); what it writes, the reader reads back
+/// to the same post (a test holds it to that).
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Written {
+    /// The post's title.
+    pub title: String,
+    /// YYYY-MM-DD or RFC 3339.
+    pub date: String,
+    /// Its Things.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thing: Option<ThingNumbers>,
+    /// Canonical network names.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub networks: Vec<String>,
+    /// Tags; `Some` of an empty list writes `tags: []`, a prompt to fill in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// Left out of builds unless `--drafts`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
+    /// Old addresses of the post.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Archived comments.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub comments: Vec<WrittenComment>,
+}
+
+impl Written {
+    /// The whole post file: this frontmatter between `---` lines, then `body`.
+    pub fn to_file(&self, body: &str) -> Result<String, String> {
+        Ok(format!("---\n{}---\n{body}", crate::yaml::to_string(self)?))
+    }
+}
+
+/// An archived comment as cpdblog writes it.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct WrittenComment {
+    /// Who wrote it.
+    pub author: String,
+    /// RFC 3339.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Their site, http(s) only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Markdown.
+    pub body: String,
+    /// Replies, oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub replies: Vec<WrittenComment>,
+}
+
+/// A comment thread: a comment with replies, any depth. One rule counts them, whatever the
+/// comment type.
+pub trait Thread: Sized {
+    /// The direct replies.
+    fn replies(&self) -> &[Self];
+
+    /// This comment and all its replies.
+    fn count(&self) -> usize {
+        1 + self.replies().iter().map(Thread::count).sum::<usize>()
+    }
+}
+
+impl Thread for WrittenComment {
+    fn replies(&self) -> &[Self] {
+        &self.replies
+    }
+}
+
 /// `thing:` as cpdblog writes it (`init`, `new`, `import`): one number, or a list for a post
 /// on several Things; none for a general reflection.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum ThingNumbers {
     /// `thing: 6`

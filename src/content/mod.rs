@@ -92,3 +92,75 @@ pub fn read_post(site_dir: &Path, relative: &Path, context: &PostContext<'_>) ->
     let post = Post::from_source(relative, &text, context)?;
     Ok(Read { post, text })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::frontmatter::{ThingNumbers, Written, WrittenComment};
+    use super::*;
+    use crate::config::SiteConfig;
+    use crate::programme::{NetworkRegistry, Programme};
+
+    fn read_back(written: &Written, body: &str) -> Post {
+        let config = SiteConfig::parse("title: T\nbase_url: https://x.org/\n").unwrap();
+        let (programme, networks) = (Programme::from_config(&config), NetworkRegistry::from_config(&config).unwrap());
+        let context = PostContext { programme: &programme, networks: &networks };
+        let text = written.to_file(body).unwrap();
+        Post::from_source(Path::new("posts/2011-07-18-x.md"), &text, &context).unwrap_or_else(|e| panic!("{e}\n{text}"))
+    }
+
+    #[test]
+    fn what_new_and_import_write_reads_back_to_the_same_post() {
+        let comment = |author: &str, body: &str, replies| WrittenComment {
+            author: author.into(),
+            date: Some("2011-07-20T09:30:00+01:00".into()),
+            url: Some("https://helen.example.org/".into()),
+            body: body.into(),
+            replies,
+        };
+        let awkward =
+            ["Thing 6: Online networks", "- not a list", "yes", "2011", "[x]: {y}", "\"quoted\" 'too'", "#1 ~ null"];
+        for title in awkward {
+            let written = Written {
+                title: title.into(),
+                date: "2011-07-18T21:15:00+01:00".into(),
+                thing: ThingNumbers::of(vec![7, 6]),
+                networks: vec!["LinkedIn".into(), "LISNPN".into()],
+                tags: Some(vec!["2011".into(), "yes".into(), title.into()]),
+                draft: true,
+                aliases: vec!["https://old.example.org/2011/07/18/x/".into()],
+                comments: vec![comment(
+                    "Helen: \"hi\"",
+                    "First *reply*\n\nwith: colons",
+                    vec![comment("Alex", "no", vec![])],
+                )],
+            };
+            let post = read_back(&written, "Body\n");
+            assert_eq!(post.title, title);
+            assert_eq!(post.date.rfc3339(), "2011-07-18T21:15:00+01:00");
+            assert_eq!(post.things, [6, 7]);
+            assert_eq!(post.networks.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), ["LinkedIn", "LISNPN"]);
+            assert_eq!(post.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>()[..2], ["2011", "yes"]);
+            assert!(post.draft);
+            assert_eq!(post.aliases, written.aliases);
+            assert_eq!(post.comment_count, 2);
+            let (first, reply) = (&post.comments[0], &post.comments[0].replies[0]);
+            assert_eq!(
+                (first.author.as_str(), first.body.as_str()),
+                ("Helen: \"hi\"", "First *reply*\n\nwith: colons")
+            );
+            assert_eq!(first.url.as_deref(), Some("https://helen.example.org/"));
+            assert_eq!(first.date.as_ref().map(PostDate::rfc3339).as_deref(), Some("2011-07-20T09:30:00+01:00"));
+            assert_eq!(reply.author, "Alex");
+            assert_eq!(post.body, "Body\n");
+        }
+        let new_post = Written {
+            title: "Thing 1: Blogging".into(),
+            date: "2011-06-20".into(),
+            tags: Some(Vec::new()),
+            ..Written::default()
+        };
+        let post = read_back(&new_post, "Prompt\n");
+        assert!(post.tags.is_empty() && post.things.is_empty() && !post.draft);
+        assert_eq!(post.date.iso(), "2011-06-20");
+    }
+}

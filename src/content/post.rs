@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use super::frontmatter::{self, OneOrMany, RawComment, RawFrontmatter};
+use super::frontmatter::{self, OneOrMany, RawComment, RawFrontmatter, Thread};
 use super::{PostDate, Text};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::OPTIONS;
@@ -46,10 +46,9 @@ pub struct Comment {
     pub replies: Vec<Comment>,
 }
 
-impl Comment {
-    /// This comment and all its replies.
-    pub fn count(&self) -> usize {
-        1 + self.replies.iter().map(Comment::count).sum::<usize>()
+impl Thread for Comment {
+    fn replies(&self) -> &[Self] {
+        &self.replies
     }
 }
 
@@ -144,7 +143,7 @@ impl Post {
                 word_count: split.body.split_whitespace().count(),
                 body: split.body.to_string(),
                 body_line: split.body_line,
-                comment_count: comments.iter().map(Comment::count).sum(),
+                comment_count: comments.iter().map(Thread::count).sum(),
                 comments,
                 aliases: raw.aliases.into_iter().map(|a| a.0).collect(),
             }),

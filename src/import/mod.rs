@@ -13,9 +13,7 @@ pub mod xml;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
-use crate::content::frontmatter::ThingNumbers;
+use crate::content::frontmatter::{ThingNumbers, Thread, Written, WrittenComment};
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 use crate::layout::POSTS_DIR;
 use crate::pipeline::{BuildOptions, Settings};
@@ -43,23 +41,8 @@ pub struct ImportedPost {
     pub comments: Vec<ImportedComment>,
 }
 
-/// An approved comment with its replies.
-#[derive(Debug, Default, Clone, Serialize)]
-pub struct ImportedComment {
-    /// Who wrote it.
-    pub author: String,
-    /// RFC 3339.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
-    /// Their site, http(s) only.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Markdown, sanitised.
-    pub body: String,
-    /// Replies, oldest first.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub replies: Vec<ImportedComment>,
-}
+/// An approved comment with its replies, as the post file will hold it.
+pub type ImportedComment = WrittenComment;
 
 /// What an import found and did, for the summary.
 #[derive(Debug, Default)]
@@ -229,24 +212,6 @@ struct Writer<'a> {
     report: ImportReport,
 }
 
-#[derive(Serialize)]
-struct Frontmatter<'a> {
-    title: &'a str,
-    date: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    thing: Option<ThingNumbers>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    networks: Vec<String>,
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    tags: &'a [String],
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    draft: bool,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    aliases: Vec<&'a str>,
-    #[serde(skip_serializing_if = "<[ImportedComment]>::is_empty")]
-    comments: &'a [ImportedComment],
-}
-
 impl Writer<'_> {
     /// Adds the CPD smarts and writes the post into the staging folder.
     fn stage(&mut self, mut post: ImportedPost) -> Result<(), String> {
@@ -276,31 +241,26 @@ impl Writer<'_> {
         self.staged_paths.insert(relative.clone());
         let things = detect_things(&post, self.programme);
         let networks = detect_networks(&post, self.networks);
-        let aliases: Vec<&str> = post.old_url.as_deref().into_iter().collect();
-        let frontmatter = Frontmatter {
-            title: &post.title,
-            date: &post.date,
+        self.report.comments_kept += post.comments.iter().map(Thread::count).sum::<usize>();
+        let frontmatter = Written {
+            title: post.title,
+            date: post.date,
             thing: ThingNumbers::of(things),
             networks,
-            tags: &post.tags,
+            tags: (!post.tags.is_empty()).then_some(post.tags),
             draft: post.draft,
-            aliases,
-            comments: &post.comments,
+            aliases: post.old_url.into_iter().collect(),
+            comments: post.comments,
         };
-        let yaml = serde_yaml::to_string(&frontmatter).map_err(|e| e.to_string())?;
+        let text = frontmatter.to_file(&format!("{}\n", post.body))?;
         let path = self.staging.join(&relative);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
         }
-        std::fs::write(&path, format!("---\n{yaml}---\n{}\n", post.body)).map_err(|e| e.to_string())?;
-        self.report.comments_kept += post.comments.iter().map(count).sum::<usize>();
-        self.staged.push((relative, post.draft));
+        std::fs::write(&path, text).map_err(|e| e.to_string())?;
+        self.staged.push((relative, frontmatter.draft));
         Ok(())
     }
-}
-
-fn count(comment: &ImportedComment) -> usize {
-    1 + comment.replies.iter().map(count).sum::<usize>()
 }
 
 /// Thing numbers named in the title ("Thing 6: …", "Things 6 & 7"), the body's first line, or

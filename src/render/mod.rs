@@ -35,31 +35,31 @@ pub enum Page {
     Home(usize),
     /// A post, by index into `Site::posts`.
     Post(usize),
-    /// `things/index.html`.
+    /// The overview of the programme's Things.
     Things,
-    /// `things/N/index.html`.
+    /// The posts on Thing N.
     Thing(u32),
-    /// `things/N/atom.xml`.
+    /// The feed of Thing N.
     ThingFeed(u32),
-    /// `networks/index.html`.
+    /// The overview of networks.
     Networks,
-    /// A network page, by index into `Site::by_network`.
+    /// A network's posts, by index into `Site::by_network`.
     Network(usize),
-    /// `tags/index.html`.
+    /// The overview of tags.
     Tags,
-    /// A tag page, by index into `Site::by_tag`.
+    /// A tag's posts, by index into `Site::by_tag`.
     Tag(usize),
-    /// `atom.xml`.
+    /// The site's feed.
     Feed,
-    /// `sitemap.xml`.
+    /// The list of pages for search engines.
     Sitemap,
-    /// `404.html`.
+    /// The page a missing address shows.
     NotFound,
-    /// `portfolio/index.html`: every reflection by Thing, for a CPD portfolio.
+    /// Every reflection by Thing, for a CPD portfolio.
     Portfolio,
-    /// `search/index.html`: the search box.
+    /// The search box.
     Search,
-    /// `search.json`: what the search box searches.
+    /// What the search box searches.
     SearchIndex,
 }
 
