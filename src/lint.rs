@@ -179,13 +179,12 @@ impl Link {
         links
     }
 
-    /// The warning when the build wrote nothing at this link's target; `produced` holds every
-    /// output path written (`posts/x/index.html`).
-    pub fn check(&self, produced: &HashSet<String>) -> Option<Diagnostic> {
+    /// The warning when the build wrote nothing at this link's target; `produced` tells
+    /// whether an output path (`posts/x/index.html`) was written.
+    pub fn check(&self, produced: &dyn Fn(&str) -> bool) -> Option<Diagnostic> {
         let target = &self.target;
-        let exists = produced.contains(target)
-            || produced.contains(&format!("{target}index.html"))
-            || produced.contains(&format!("{target}/index.html"));
+        let exists =
+            produced(target) || produced(&format!("{target}index.html")) || produced(&format!("{target}/index.html"));
         (!exists).then(|| self.warning.clone())
     }
 }

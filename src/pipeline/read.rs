@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use super::session::Session;
 use super::{Changed, Settings};
 use crate::content::{self, Post};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::Diagnostics;
 use crate::lint::{self, Link};
 use crate::render::{Prepared, Templates};
 
@@ -30,7 +30,7 @@ pub(super) struct Entry {
     /// Its list view, once rendered; kept while the post is unchanged.
     pub prepared: Option<Arc<Prepared>>,
     /// Its errors, or its warnings.
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Diagnostics,
     /// Its links into the site, checked after each build.
     pub links: Vec<Link>,
 }
@@ -42,7 +42,7 @@ impl Entry {
         match content::read_post(site_dir, relative, &context) {
             Ok(read) => Self {
                 stamp,
-                diagnostics: lint::post(&read.post, &read.text, &context),
+                diagnostics: lint::post(&read.post, &read.text, &context).into_iter().collect(),
                 links: Link::find(&read.post, &settings.config.base_url),
                 post: Some(Arc::new(read.post)),
                 prepared: None,

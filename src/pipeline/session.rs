@@ -169,13 +169,16 @@ impl Session {
         let (posts, left_out) = (site.posts.len(), site.left_out);
         let written = self.write(site, changed)?;
         stages.end("render and write pages, copy static files");
-        warnings.extend(self.broken_links(&written.produced));
+        warnings.extend(match &written.produced {
+            Some(produced) => self.broken_links(&|path| produced.contains(path)),
+            None => self.broken_links(&|path| self.pages.contains_key(path) || self.statics.contains(path)),
+        });
         stages.end("check links between pages");
         let mut rebuilt = Rebuilt {
             everything,
             posts,
             left_out,
-            files: written.produced.len(),
+            files: written.files,
             pages_rendered: written.pages_rendered,
             changes: written.changes,
             elapsed: Duration::ZERO,
@@ -210,10 +213,10 @@ impl Session {
     fn checked(&self) -> Result<(Site, Diagnostics), Diagnostics> {
         let Some(settings) = &self.settings else { return Err(self.template_problems.clone()) };
         let mut found = self.scan_problems.clone();
-        found.extend(self.template_problems.iter().cloned());
+        found.extend_shared(&self.template_problems);
         let mut posts: Vec<Arc<Post>> = Vec::with_capacity(self.posts.len());
         for entry in self.posts.values() {
-            found.extend(entry.diagnostics.iter().cloned());
+            found.extend_shared(&entry.diagnostics);
             posts.extend(entry.post.clone());
         }
         found.extend(posts.iter().filter_map(|post| crate::lint::dates(post, self.options.now)));
@@ -228,7 +231,7 @@ impl Session {
     }
 
     /// Links in the included posts to pages and files the output does not hold.
-    fn broken_links(&self, produced: &HashSet<String>) -> Diagnostics {
+    fn broken_links(&self, produced: &dyn Fn(&str) -> bool) -> Diagnostics {
         let Some((site, _)) = &self.last else { return Diagnostics::default() };
         let included: HashSet<usize> = site.posts.iter().map(address).collect();
         let mut warnings = Diagnostics::default();

@@ -18,8 +18,11 @@ use crate::site::Site;
 
 /// What a write did.
 pub(super) struct Written {
-    /// Every file the output holds now: pages and static files.
-    pub produced: HashSet<String>,
+    /// Every file the output holds now (pages and static files), when the session does not
+    /// remember them itself (in its page fingerprints and static files).
+    pub produced: Option<HashSet<String>>,
+    /// How many files that is.
+    pub files: usize,
     /// Pages rendered.
     pub pages_rendered: usize,
     /// What changed in the output.
@@ -71,8 +74,14 @@ impl Session {
             Target::Nowhere => {
                 render_pages(&renderer, &pages, &Discard)?;
                 let statics = copy_static(site, &self.options.site_dir, &Discard)?;
-                let produced = pages.iter().map(|&p| renderer.output_path(p)).chain(statics).collect();
-                Ok(Written { produced, pages_rendered: pages.len(), changes: Changes::default() })
+                let produced: HashSet<String> = pages.iter().map(|&p| renderer.output_path(p)).chain(statics).collect();
+                let files = produced.len();
+                Ok(Written {
+                    produced: Some(produced),
+                    files,
+                    pages_rendered: pages.len(),
+                    changes: Changes::default(),
+                })
             }
             Target::Folder(output) if self.full_render_due => self.write_all(&renderer, &pages, &output),
             Target::Folder(output) => self.write_changed(&renderer, &pages, &output, changed),
@@ -112,8 +121,9 @@ impl Session {
             Diagnostic::io(format!("cannot move the new site into {}: {e}", output.display()))
                 .with_hint("the previous output was left as it was")
         })?;
-        let produced: HashSet<String> =
+        let mut produced: HashSet<String> =
             pages.iter().map(|&p| renderer.output_path(p)).chain(statics.iter().cloned()).collect();
+        let files = produced.len();
         self.pages = if self.remember_pages {
             pages
                 .par_iter()
@@ -126,7 +136,11 @@ impl Session {
         self.statics = statics;
         self.full_render_due = !self.remember_pages;
         self.deferred.clear();
-        Ok(Written { produced, pages_rendered: pages.len(), changes })
+        if self.remember_pages {
+            produced = HashSet::new();
+        }
+        let produced = (!self.remember_pages).then_some(produced);
+        Ok(Written { produced, files, pages_rendered: pages.len(), changes })
     }
 
     /// Only the pages whose fingerprint changed, written in place; pages listing very many
@@ -162,11 +176,13 @@ impl Session {
         render_pages(renderer, &dirty, &collected)?;
         let mut files = collected.into_files();
         files.extend(collected_statics.into_files());
-        let produced: HashSet<String> =
-            fingerprints.iter().map(|(path, _)| path.clone()).chain(statics.iter().cloned()).collect();
-        let stale: Vec<String> =
-            self.pages.keys().chain(&self.statics).filter(|p| !produced.contains(*p)).cloned().collect();
-        let stale: Vec<String> = stale.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
+        let current: HashSet<&str> =
+            fingerprints.iter().map(|(path, _)| path.as_str()).chain(statics.iter().map(String::as_str)).collect();
+        let file_count = current.len();
+        let stale: BTreeSet<String> =
+            self.pages.keys().chain(&self.statics).filter(|p| !current.contains(p.as_str())).cloned().collect();
+        let stale: Vec<String> = stale.into_iter().collect();
+        drop(current);
         let changes = update_in_place(output, &files, &stale).map_err(|e| cannot_update(output, e))?;
         // Pages left for `finish` keep their old fingerprint until they are written.
         let waiting: HashSet<&str> = later.iter().map(|(_, path, _)| path.as_str()).collect();
@@ -183,7 +199,7 @@ impl Session {
         self.pages = next;
         self.statics = statics;
         self.deferred = later;
-        Ok(Written { produced, pages_rendered: dirty.len(), changes })
+        Ok(Written { produced: None, files: file_count, pages_rendered: dirty.len(), changes })
     }
 
     /// Renders and writes the pages a deferring rebuild left. On error nothing is written and

@@ -6,7 +6,7 @@
 
 pub mod context;
 pub mod page;
-mod sitemap;
+pub mod sitemap;
 pub mod templates;
 mod values;
 
@@ -144,7 +144,8 @@ impl<'a> Renderer<'a> {
             _ => context.route.file(),
         };
         let mut out = Vec::with_capacity(16 * 1024);
-        self.templates.render_to(context.template, &context.to_tera(&self.markdown), &described, &mut out)?;
+        let values = context.to_tera(&self.markdown, &self.site.config);
+        self.templates.render_to(context.template, &values, &described, &mut out)?;
         Ok(out)
     }
 
@@ -236,7 +237,7 @@ impl<'a> Renderer<'a> {
             Page::Tags => ("tags.html", "tags", Values::Tags { tags: self.tags() }),
             Page::Tag(i) => ("tag.html", "tag", self.tag(i)),
             Page::Feed => ("atom.xml", "feed", self.site_feed()),
-            Page::Sitemap => ("sitemap.xml", "sitemap", Values::Sitemap { entries: sitemap::entries(self.site) }),
+            Page::Sitemap => ("sitemap.xml", "sitemap", Values::Sitemap(sitemap::Inputs::of(self.site))),
             Page::NotFound => ("404.html", "404", Values::NotFound),
             Page::Portfolio => ("portfolio.html", "portfolio", Values::Portfolio(self.portfolio())),
             Page::Search => {
@@ -245,10 +246,7 @@ impl<'a> Renderer<'a> {
             }
             Page::SearchIndex => ("", "search", Values::SearchIndex(self.listing(0..self.prepared.len()))),
         };
-        let route = self.route(page);
-        let url = route.url(&self.site.base);
-        let permalink = route.permalink(&self.site.base);
-        PageContext { route, template, section, url, permalink, values }
+        PageContext { route: self.route(page), template, section, values }
     }
 
     fn listing(&self, indexes: impl IntoIterator<Item = usize>) -> Listing<'_> {

@@ -13,6 +13,7 @@ use tera::{Context, Value};
 
 use super::Prepared;
 use super::context::*;
+use crate::config::SiteConfig;
 use crate::content::Post;
 use crate::markdown::Markdown;
 use crate::route::Route;
@@ -96,12 +97,10 @@ pub enum Values<'a> {
         /// Links to the newer and older pages.
         paginator: Paginator,
     },
-    /// A post.
+    /// A post; its comment-link stub comes from site.yaml and the post's summary.
     Post {
         /// The post.
         post: PostInputs<'a>,
-        /// The comment-link stub, when site.yaml sets one.
-        comment_link: Option<CommentLink>,
         /// The next older post.
         previous: Option<Shared<'a>>,
         /// The next newer post.
@@ -154,11 +153,8 @@ pub enum Values<'a> {
         /// Its posts, newest first.
         posts: Listing<'a>,
     },
-    /// sitemap.xml.
-    Sitemap {
-        /// Every page listed.
-        entries: Vec<SitemapEntry>,
-    },
+    /// sitemap.xml, made from the addresses and dates of the pages it lists.
+    Sitemap(super::sitemap::Inputs<'a>),
     /// 404.html.
     NotFound,
     /// The portfolio.
@@ -181,30 +177,31 @@ pub struct PageContext<'a> {
     pub template: &'static str,
     /// `section` in templates (`home`, `post`, `thing`…).
     pub section: &'static str,
-    /// Its address, path-absolute.
-    pub url: String,
-    /// Its address, absolute.
-    pub permalink: String,
     /// What it shows.
     pub values: Values<'a>,
 }
 
 impl PageContext<'_> {
-    /// The template context. Reads only `self` (and `markdown`, which depends on site.yaml
-    /// alone), so a page's bytes depend on nothing its hash does not cover.
-    pub fn to_tera(&self, markdown: &Markdown) -> Context {
+    /// The template context. Reads only `self`, and `markdown` and `config`, which depend on
+    /// site.yaml alone (a change to it renders every page), so a page's bytes depend on
+    /// nothing its hash does not cover.
+    pub fn to_tera(&self, markdown: &Markdown, config: &SiteConfig) -> Context {
         let mut context = Context::new();
         match &self.values {
             Values::Home { posts, paginator } => {
                 context.insert_value("posts", posts.value());
                 context.insert("paginator", paginator);
             }
-            Values::Post { post, comment_link, previous, next } => {
+            Values::Post { post, previous, next } => {
+                let summary = &post.prepared.summary;
                 let page = PostPage {
-                    summary: &post.prepared.summary,
+                    summary,
                     content: markdown.render_post(&post.post.body),
                     comments: comment_contexts(markdown, &post.post.comments, "comment"),
-                    comment_link: comment_link.clone(),
+                    comment_link: config.comments.as_ref().map(|c| CommentLink {
+                        url: comment_url(&c.url, summary, &summary.url),
+                        label: c.label.clone(),
+                    }),
                     previous: previous.map(|p| Neighbour::from(&p.0.summary)),
                     next: next.map(|p| Neighbour::from(&p.0.summary)),
                 };
@@ -233,14 +230,14 @@ impl PageContext<'_> {
                 context.insert("tag", tag);
                 context.insert_value("posts", posts.value());
             }
-            Values::Sitemap { entries } => context.insert("entries", entries),
+            Values::Sitemap(inputs) => context.insert("entries", &inputs.entries(&config.base_url)),
             Values::NotFound | Values::SearchIndex(_) => {}
             Values::Portfolio(portfolio) => context.insert_value("portfolio", portfolio.value()),
             Values::Search { search_index_url } => context.insert("search_index_url", search_index_url),
         }
         context.insert("section", self.section);
-        context.insert("page_url", &self.url);
-        context.insert("permalink", &self.permalink);
+        context.insert("page_url", &self.route.url(&config.base_url));
+        context.insert("permalink", &self.route.permalink(&config.base_url));
         context
     }
 }

@@ -1,36 +1,65 @@
-//! The entries of sitemap.xml: every page a search engine should know, with the date of the
-//! newest post it shows.
+//! sitemap.xml: every page a search engine should know, with the day of the newest post it
+//! shows. Its context holds the addresses and dates by reference (cheap to hash on every
+//! preview rebuild); the entries are written out only when the page is rendered.
 
 use super::context::SitemapEntry;
+use crate::config::BaseUrl;
+use crate::content::PostDate;
 use crate::route::Route;
 use crate::site::Site;
 
-/// Home pages, posts, Things, networks and tags, in that order.
-pub(super) fn entries(site: &Site) -> Vec<SitemapEntry> {
-    let base = &site.base;
-    let day_of = |i: usize| site.posts[i].date.day().format("%Y-%m-%d").to_string();
-    let newest = (!site.posts.is_empty()).then(|| day_of(0));
-    let entry = |route: Route, lastmod: Option<String>| SitemapEntry { loc: route.permalink(base), lastmod };
-    let first_day = |indexes: &[usize]| indexes.first().map(|&i| day_of(i));
-    let home_pages = site.posts.len().div_ceil(site.config.paginate).max(1);
-    let mut entries = Vec::with_capacity(site.posts.len() + home_pages + 64);
-    for n in 1..=home_pages {
-        entries.push(entry(Route::Home(n), if n == 1 { newest.clone() } else { None }));
+/// What the sitemap is made from: pages and the date of the newest post each shows.
+#[derive(Debug, Clone, Hash)]
+pub struct Inputs<'a> {
+    /// Home pages.
+    home_pages: usize,
+    /// Every post: its slug and date.
+    posts: Vec<(&'a str, &'a PostDate)>,
+    /// Every Thing of the programme, with its newest post's date.
+    things: Vec<(u32, Option<&'a PostDate>)>,
+    /// Every network named, with its newest post's date.
+    networks: Vec<(&'a str, Option<&'a PostDate>)>,
+    /// Every tag used, with its newest post's date.
+    tags: Vec<(&'a str, Option<&'a PostDate>)>,
+}
+
+impl<'a> Inputs<'a> {
+    /// Collects them from the site model.
+    pub fn of(site: &'a Site) -> Self {
+        let newest = |indexes: &[usize]| indexes.first().map(|&i| &site.posts[i].date);
+        Self {
+            home_pages: site.posts.len().div_ceil(site.config.paginate).max(1),
+            posts: site.posts.iter().map(|p| (p.slug.as_str(), &p.date)).collect(),
+            things: site.programme.things().map(|(n, _)| (n, newest(site.thing_posts(n)))).collect(),
+            networks: site.by_network.iter().map(|g| (g.term.slug.as_str(), newest(&g.posts))).collect(),
+            tags: site.by_tag.iter().map(|g| (g.term.slug.as_str(), newest(&g.posts))).collect(),
+        }
     }
-    for (i, post) in site.posts.iter().enumerate() {
-        entries.push(entry(Route::Post(post.slug.clone()), Some(day_of(i))));
+
+    /// Home pages, posts, Things, networks and tags, in that order.
+    pub fn entries(&self, base: &BaseUrl) -> Vec<SitemapEntry> {
+        let day = |date: &PostDate| date.day().format("%Y-%m-%d").to_string();
+        let newest = self.posts.first().map(|(_, date)| day(date));
+        let entry = |route: Route, lastmod: Option<String>| SitemapEntry { loc: route.permalink(base), lastmod };
+        let mut entries = Vec::with_capacity(self.posts.len() + self.home_pages + 64);
+        for n in 1..=self.home_pages {
+            entries.push(entry(Route::Home(n), if n == 1 { newest.clone() } else { None }));
+        }
+        for (slug, date) in &self.posts {
+            entries.push(entry(Route::Post(slug.to_string()), Some(day(date))));
+        }
+        entries.push(entry(Route::Things, newest.clone()));
+        for (n, date) in &self.things {
+            entries.push(entry(Route::Thing(*n), date.map(day)));
+        }
+        entries.push(entry(Route::Networks, newest.clone()));
+        for (slug, date) in &self.networks {
+            entries.push(entry(Route::Network(slug.to_string()), date.map(day)));
+        }
+        entries.push(entry(Route::Tags, newest));
+        for (slug, date) in &self.tags {
+            entries.push(entry(Route::Tag(slug.to_string()), date.map(day)));
+        }
+        entries
     }
-    entries.push(entry(Route::Things, newest.clone()));
-    for (n, _) in site.programme.things() {
-        entries.push(entry(Route::Thing(n), first_day(site.thing_posts(n))));
-    }
-    entries.push(entry(Route::Networks, newest.clone()));
-    for g in &site.by_network {
-        entries.push(entry(Route::Network(g.term.slug.clone()), first_day(&g.posts)));
-    }
-    entries.push(entry(Route::Tags, newest));
-    for g in &site.by_tag {
-        entries.push(entry(Route::Tag(g.term.slug.clone()), first_day(&g.posts)));
-    }
-    entries
 }

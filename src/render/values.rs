@@ -25,15 +25,8 @@ impl Renderer<'_> {
     }
 
     pub(super) fn post(&self, i: usize) -> Values<'_> {
-        let site = self.site;
-        let prepared = &self.prepared[i];
-        let comment_link = site.config.comments.as_ref().map(|c| CommentLink {
-            url: comment_url(&c.url, &prepared.summary, &prepared.summary.url),
-            label: c.label.clone(),
-        });
         Values::Post {
-            post: PostInputs { prepared, post: &site.posts[i] },
-            comment_link,
+            post: PostInputs { prepared: &self.prepared[i], post: &self.site.posts[i] },
             // Newest first: the previous (older) post is the next one in the list.
             previous: self.prepared.get(i + 1).map(|p| super::page::Shared(p)),
             next: i.checked_sub(1).map(|j| super::page::Shared(&self.prepared[j])),
