@@ -341,10 +341,10 @@ impl RawConfig {
             if network.name.trim().is_empty() {
                 report("networks", "a network needs a name".into(), "");
             }
-            if let Some(url) = &network.url {
-                if !is_web_url(url) {
-                    report("networks", format!("network URL `{url}` must start with https:// or http://"), "");
-                }
+            if let Some(url) = &network.url
+                && !is_web_url(url)
+            {
+                report("networks", format!("network URL `{url}` must start with https:// or http://"), "");
             }
         }
     }

@@ -8,6 +8,10 @@ pub fn slugify(text: &str) -> String {
     slug::slugify(text)
 }
 
+/// The longest slug accepted, in bytes: it becomes a folder name (`posts/SLUG/`), and file
+/// systems refuse names over 255 bytes.
+pub const MAX_SLUG: usize = 120;
+
 /// True when `text[start..end]` stands as a word: no letter or digit touches it.
 pub fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
     let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);

@@ -10,7 +10,7 @@ use super::{PostDate, Text};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::OPTIONS;
 use crate::programme::{NetworkRegistry, Programme};
-use crate::text::{is_web_url, slugify};
+use crate::text::{MAX_SLUG, is_web_url, slugify};
 use crate::yaml;
 
 /// What a post is checked against.
@@ -237,6 +237,8 @@ impl Checker<'_> {
             if term.slug.is_empty() {
                 let message = format!("network name `{name}` has no letters or digits to make a URL from");
                 self.error_at("networks", message, "write the network's name");
+            } else if term.slug.len() > MAX_SLUG {
+                self.error_at("networks", too_long("network name", name), "write the network's name");
             } else if !networks.iter().any(|n| n.slug == term.slug) {
                 networks.push(term);
             }
@@ -252,6 +254,8 @@ impl Checker<'_> {
             if slug.is_empty() {
                 let message = format!("tag `{name}` has no letters or digits to make a URL from");
                 self.error_at("tags", message, "write the tag as a word");
+            } else if slug.len() > MAX_SLUG {
+                self.error_at("tags", too_long("tag", &name), "a tag is a word or a few");
             } else if !tags.iter().any(|t| t.slug == slug) {
                 tags.push(Term { name, slug });
             }
@@ -308,7 +312,19 @@ fn check_slug(written: &str) -> Result<String, String> {
         return Err(format!("slug `{written}` is not a single URL segment"));
     }
     let slug = slugify(trimmed);
-    if slug.is_empty() { Err(format!("slug `{written}` has no letters or digits")) } else { Ok(slug) }
+    if slug.is_empty() {
+        Err(format!("slug `{written}` has no letters or digits"))
+    } else if slug.len() > MAX_SLUG {
+        Err(too_long("slug", written))
+    } else {
+        Ok(slug)
+    }
+}
+
+/// "tag `…` is too long …": the name, shortened, and the limit.
+fn too_long(what: &str, name: &str) -> String {
+    let shown: String = name.chars().take(40).collect();
+    format!("{what} `{shown}…` is too long for a web address ({} characters; at most {MAX_SLUG})", name.chars().count())
 }
 
 /// `2011-07-18-online-networks.md` → `online-networks`: the slug a post gets from its file.

@@ -71,10 +71,10 @@ pub fn read(path: &Path, post: &mut dyn FnMut(ImportedPost) -> Result<(), String
                 root_name.borrow()
             ));
         }
-        if kind(&entry) == Kind::Comment {
-            if let Some((post_id, comment)) = comment_of(&entry, &mut counts) {
-                comments.entry(post_id).or_default().push(comment);
-            }
+        if kind(&entry) == Kind::Comment
+            && let Some((post_id, comment)) = comment_of(&entry, &mut counts)
+        {
+            comments.entry(post_id).or_default().push(comment);
         }
         Ok(())
     })?;

@@ -23,14 +23,82 @@ thread_local! {
 /// as Markdown. Scripts, styles, frames and event handlers are removed before converting.
 pub fn post_body(html: &str, wordpress: bool) -> String {
     let html = if wordpress { shortcodes(&autop(html)) } else { html.to_string() };
-    markdown(&POST_SANITISER.clean(&html).to_string())
+    markdown(&POST_SANITISER.clean(&shallow(&html)).to_string())
 }
 
 /// A comment's HTML as Markdown, sanitised as strictly as the build renders comments: no
 /// images, scripts, styles or frames; links only to http(s) and mail.
 pub fn comment_body(html: &str, wordpress: bool) -> String {
     let html = if wordpress { autop(html) } else { html.to_string() };
-    markdown(&crate::markdown::sanitise_comment_html(&html))
+    markdown(&crate::markdown::sanitise_comment_html(&shallow(&html)))
+}
+
+/// Deepest nesting of elements converted as they are. Real posts nest a few dozen deep; the
+/// sanitiser and the converter recurse once per level, so thousands would exhaust the stack.
+pub const MAX_NESTING: usize = 200;
+
+/// `html` itself when it nests at most [`MAX_NESTING`] deep; otherwise the same text with
+/// its layout-only elements (`div`, `span`, `font`, `center`, `section`, `article`) taken out,
+/// and, if that is still too deep, with every tag taken out: a flattened post, never a crash.
+pub fn shallow(html: &str) -> std::borrow::Cow<'_, str> {
+    if nesting(html) <= MAX_NESTING {
+        return html.into();
+    }
+    let layout_only = strip_tags_named(html, &["div", "span", "font", "center", "section", "article"]);
+    if nesting(&layout_only) <= MAX_NESTING {
+        return layout_only.into();
+    }
+    strip_tags(html).into()
+}
+
+/// How deep elements nest, roughly (start tags less end tags; void and self-closed elements
+/// and comments do not count): a guard, not a parser.
+fn nesting(html: &str) -> usize {
+    const VOID: [&str; 14] =
+        ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"];
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        let end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..end];
+        if let Some(closing) = tag.strip_prefix('/') {
+            if !closing.is_empty() {
+                depth = depth.saturating_sub(1);
+            }
+        } else if tag.starts_with(|c: char| c.is_ascii_alphabetic()) && !tag.ends_with('/') {
+            let name = tag.split(|c: char| c.is_whitespace()).next().unwrap_or("").to_ascii_lowercase();
+            if !VOID.contains(&name.as_str()) {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+        }
+        rest = &rest[end.min(rest.len())..];
+    }
+    deepest
+}
+
+/// `html` without the start and end tags of the elements named (their content stays).
+fn strip_tags_named(html: &str, names: &[&str]) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + 1..];
+        let end = tail.find('>').map_or(tail.len(), |e| e + 1);
+        let name = tail
+            .trim_start_matches('/')
+            .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .next()
+            .unwrap_or("");
+        if !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            out.push('<');
+            out.push_str(&tail[..end]);
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn markdown(html: &str) -> String {

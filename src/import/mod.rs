@@ -13,12 +13,14 @@ pub mod xml;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use crate::content::PostDate;
 use crate::content::frontmatter::{ThingNumbers, Thread, Written, WrittenComment};
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
-use crate::layout::POSTS_DIR;
+use crate::layout::{CONFIG_FILE, POSTS_DIR};
+use crate::output::Lock;
 use crate::pipeline::{BuildOptions, Settings};
 use crate::programme::{NetworkRegistry, Programme};
-use crate::text::{is_web_url, slugify, things_named};
+use crate::text::{MAX_SLUG, is_web_url, slugify, things_named};
 
 /// A post as read from an export, before the CPD smarts.
 #[derive(Debug, Default)]
@@ -103,7 +105,11 @@ pub enum Source {
 pub fn import(options: &BuildOptions, source: Source, export: &Path, force: bool) -> Result<ImportReport, Diagnostics> {
     let settings = Settings::load(options)?;
     let site_dir = &options.site_dir;
-    let staging = site_dir.join(format!(".cpdblog-import-{}", std::process::id()));
+    // One import into a site at a time; what a killed import left is cleared under the lock.
+    let _lock = Lock::acquire(&site_dir.join(CONFIG_FILE), || {
+        eprintln!("Waiting for another cpdblog working on this site to finish…");
+    })?;
+    let staging = site_dir.join(".cpdblog-import");
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging)
         .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", staging.display())))?;
@@ -225,7 +231,11 @@ impl Writer<'_> {
         if slug.is_empty() {
             slug = "post".into();
         }
-        let day = post.date.get(..10).filter(|d| d.is_char_boundary(4)).unwrap_or("1970-01-01").to_string();
+        // The file's path is made of checked parts only: a parsed date and a slug.
+        let date = PostDate::parse(&post.date)
+            .map_err(|why| format!("the post `{}` has an invalid date: {why}", post.title.trim()))?;
+        let day = date.day().format("%Y-%m-%d").to_string();
+        let mut slug = shorten_slug(&slug);
         let file_for = |slug: &str| Path::new(POSTS_DIR).join(&day[..4]).join(format!("{day}-{slug}.md"));
         let base = slug.clone();
         let mut n = 2;
@@ -237,6 +247,9 @@ impl Writer<'_> {
             n += 1;
         }
         let relative = file_for(&slug);
+        if !relative.components().all(|c| matches!(c, std::path::Component::Normal(_))) {
+            return Err(format!("refusing to write {} outside posts/", display_path(&relative)));
+        }
         self.slugs.insert(slug.clone(), relative.clone());
         self.staged_paths.insert(relative.clone());
         let things = detect_things(&post, self.programme);
@@ -261,6 +274,16 @@ impl Writer<'_> {
         self.staged.push((relative, frontmatter.draft));
         Ok(())
     }
+}
+
+/// A slug short enough for a file name on every system: at most [`MAX_SLUG`] bytes, cut at
+/// a dash where it can be.
+fn shorten_slug(slug: &str) -> String {
+    if slug.len() <= MAX_SLUG {
+        return slug.to_string();
+    }
+    let cut = &slug[..MAX_SLUG];
+    cut.rsplit_once('-').map_or(cut, |(head, _)| head).trim_end_matches('-').to_string()
 }
 
 /// Thing numbers named in the title ("Thing 6: …", "Things 6 & 7"), the body's first line, or
@@ -309,10 +332,10 @@ pub fn thread(comments: Vec<(String, Option<String>, ImportedComment)>) -> Vec<I
         children: &mut BTreeMap<String, Vec<(String, ImportedComment)>>,
         depth: usize,
     ) -> ImportedComment {
-        if depth < 64 {
-            if let Some(replies) = children.remove(&id) {
-                comment.replies = replies.into_iter().map(|r| attach(r, children, depth + 1)).collect();
-            }
+        if depth < 64
+            && let Some(replies) = children.remove(&id)
+        {
+            comment.replies = replies.into_iter().map(|r| attach(r, children, depth + 1)).collect();
         }
         comment
     }

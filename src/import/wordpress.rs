@@ -114,7 +114,15 @@ fn date(local: &str, gmt: &str) -> String {
             }
         }
         (Some(local), None) => local.format("%Y-%m-%d").to_string(),
-        _ => local.get(..10).unwrap_or("1970-01-01").to_string(),
+        // A day without a (valid) time keeps the day; anything else stays as written, so the
+        // import names it in its error.
+        _ => {
+            let written = local.trim();
+            match written.get(..10) {
+                Some(day) if chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").is_ok() => day.to_string(),
+                _ => written.to_string(),
+            }
+        }
     }
 }
 

@@ -66,10 +66,10 @@ pub fn check_location(site_dir: &Path, output: &Path, force: bool) -> Result<(),
     if output.parent().is_none() {
         return refuse("it is the root of the file system".into());
     }
-    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
-        if absolute(&home) == output {
-            return refuse("it is your home folder".into());
-        }
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
+        && absolute(&home) == output
+    {
+        return refuse("it is your home folder".into());
     }
     for source in SOURCE_DIRS {
         // Real paths: a source folder may be a link to somewhere else, the output included.

@@ -18,12 +18,17 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+mod journal;
 mod location;
+mod lock;
 
 use location::absolute;
 pub use location::check_location;
+pub use lock::Lock;
 
 use crate::diagnostic::Diagnostic;
+use crate::layout::CONFIG_FILE;
+use journal::{JOURNAL, Journal, Steps};
 
 /// The file that marks a folder as cpdblog output, safe to replace.
 pub const MARKER: &str = ".cpdblog-output";
@@ -33,7 +38,7 @@ const MARKER_TEXT: &str = "This folder is written by cpdblog; a build replaces i
 /// Dotfiles a user keeps at the top of the output folder (a `.git` for deploying, say) that a
 /// rebuild leaves alone.
 fn is_kept_across_builds(name: &str) -> bool {
-    name.starts_with('.') && name != MARKER && name != ".nojekyll"
+    name.starts_with('.') && name != MARKER && name != ".nojekyll" && name != JOURNAL
 }
 
 /// How a build reaches the output folder.
@@ -57,6 +62,8 @@ pub struct Staging {
     staged: Mutex<Vec<(String, usize, PathBuf)>>,
     next: AtomicUsize,
     committed: bool,
+    /// Held from `begin` until the staging folder is gone: one build of a site at a time.
+    _lock: Option<Lock>,
 }
 
 /// What a commit changed in the output folder.
@@ -82,11 +89,27 @@ impl Staging {
         fs::create_dir_all(parent).map_err(|e| {
             Diagnostic::error(format!("cannot create {}: {e}", parent.display())).with_hint("check --output")
         })?;
+        let config = site_dir.join(CONFIG_FILE);
+        let lock = match config.is_file() {
+            true => Some(Lock::acquire(&config, || {
+                eprintln!("Waiting for another cpdblog working on this site to finish…");
+            })?),
+            false => None,
+        };
         let staging = parent.join(format!(".{name}.cpdblog-staging"));
         if staging.exists() {
-            // Left behind by a run that was killed; it is ours by name.
-            fs::remove_dir_all(&staging)
-                .map_err(|e| Diagnostic::error(format!("cannot clear {}: {e}", staging.display())))?;
+            // Left behind by a run that was killed: its swap is finished if it had begun, and
+            // the rest (pages of a build that never got that far) cleared; it is ours by name.
+            if let Some(journal) = Journal::read(&staging) {
+                apply(&journal, &output, &staging, &mut Steps::new()).map_err(|e| {
+                    Diagnostic::io(format!("cannot finish the interrupted build of {}: {e}", output.display()))
+                })?;
+                eprintln!("Finished the swap of an interrupted build into {} first.", output.display());
+            }
+            if staging.exists() {
+                fs::remove_dir_all(&staging)
+                    .map_err(|e| Diagnostic::io(format!("cannot clear {}: {e}", staging.display())))?;
+            }
         }
         fs::create_dir(&staging).map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", staging.display())))?;
         let taken_over = force && fs::read_dir(&output).is_ok_and(|mut entries| entries.next().is_some());
@@ -99,6 +122,7 @@ impl Staging {
             staged: Mutex::default(),
             next: AtomicUsize::new(0),
             committed: false,
+            _lock: lock,
         })
     }
 
@@ -140,45 +164,26 @@ impl Staging {
         }
     }
 
-    /// Moves everything into the output folder. Returns what changed.
+    /// Moves everything into the output folder, as its journal says, and returns what
+    /// changed. Killed halfway, it leaves the journal for the next build to finish from.
     pub fn commit(mut self) -> io::Result<Changes> {
         let produced = std::mem::take(self.produced.get_mut().unwrap_or_else(|e| e.into_inner()));
         let changes = match self.mode {
             Mode::Fresh => {
                 fs::write(self.staging.join(MARKER), MARKER_TEXT)?;
-                if self.output.exists() {
-                    // Checked empty by `check_location`, or holding only the user's dotfiles.
-                    for entry in fs::read_dir(&self.output)? {
-                        let entry = entry?;
-                        fs::rename(entry.path(), self.staging.join(entry.file_name()))?;
-                    }
-                    fs::remove_dir(&self.output)?;
-                }
-                fs::rename(&self.staging, &self.output)?;
+                Journal::Fresh.write(&self.staging)?;
+                apply(&Journal::Fresh, &self.output, &self.staging, &mut Steps::new())?;
                 Changes { written: produced.len(), unchanged: 0, removed: 0 }
             }
             Mode::Update => {
                 let mut staged = std::mem::take(self.staged.get_mut().unwrap_or_else(|e| e.into_inner()));
                 staged.sort();
-                for (relative, _, from) in &staged {
-                    let to = self.output.join(relative);
-                    if let Some(parent) = to.parent() {
-                        if parent.is_file() {
-                            fs::remove_file(parent)?;
-                        }
-                        fs::create_dir_all(parent)?;
-                    }
-                    if to.is_dir() {
-                        fs::remove_dir_all(&to)?;
-                    }
-                    fs::rename(from, &to)?;
-                }
-                let removed = remove_stale(&self.output, &produced)?;
-                if !self.output.join(MARKER).is_file() {
-                    // A folder taken over with --force is ours from now on.
-                    fs::write(self.output.join(MARKER), MARKER_TEXT)?;
-                }
-                fs::remove_dir_all(&self.staging)?;
+                let names = |from: &PathBuf| from.file_name().map(|n| n.to_string_lossy().into_owned());
+                let moves = staged.iter().filter_map(|(to, _, from)| Some((to.clone(), names(from)?))).collect();
+                let removals = stale(&self.output, &produced)?;
+                let journal = Journal::Update { moves, removals };
+                journal.write(&self.staging)?;
+                let removed = apply(&journal, &self.output, &self.staging, &mut Steps::new())?;
                 let written = staged.iter().map(|(relative, ..)| relative).collect::<HashSet<_>>().len();
                 Changes { written, unchanged: produced.len() - written, removed }
             }
@@ -186,6 +191,76 @@ impl Staging {
         self.committed = true;
         Ok(changes)
     }
+}
+
+/// Carries out a commit's journal; every step may already have been done by a run that was
+/// killed. Returns the number of stale files removed.
+fn apply(journal: &Journal, output: &Path, staging: &Path, steps: &mut Steps) -> io::Result<usize> {
+    match journal {
+        Journal::Fresh => {
+            if output.exists() {
+                // Checked empty by `check_location`, or holding only the user's dotfiles.
+                for entry in fs::read_dir(output)? {
+                    let entry = entry?;
+                    fs::rename(entry.path(), staging.join(entry.file_name()))?;
+                    steps.done();
+                }
+                fs::remove_dir(output)?;
+            }
+            fs::rename(staging, output)?;
+            steps.done();
+            fs::remove_file(output.join(JOURNAL))?;
+            Ok(0)
+        }
+        Journal::Update { moves, removals } => {
+            for (relative, name) in moves {
+                let from = staging.join(name);
+                if from.exists() {
+                    move_into(output, relative, &from)?;
+                    steps.done();
+                }
+            }
+            let mut removed = 0;
+            let mut emptied = Vec::new();
+            for relative in removals {
+                check_relative(relative)?;
+                let path = output.join(relative);
+                match fs::remove_file(&path) {
+                    Ok(()) => {
+                        removed += 1;
+                        emptied.extend(path.parent().map(Path::to_path_buf));
+                        steps.done();
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            remove_emptied(output, emptied);
+            if !output.join(MARKER).is_file() {
+                // A folder taken over with --force is ours from now on.
+                fs::write(output.join(MARKER), MARKER_TEXT)?;
+            }
+            fs::remove_dir_all(staging)?;
+            Ok(removed)
+        }
+    }
+}
+
+/// Renames a staged file to `relative` in the output, making room for it: a file where its
+/// folder goes, or a folder where it goes, is removed.
+fn move_into(output: &Path, relative: &str, from: &Path) -> io::Result<()> {
+    check_relative(relative)?;
+    let to = output.join(relative);
+    if let Some(parent) = to.parent() {
+        if parent.is_file() {
+            fs::remove_file(parent)?;
+        }
+        fs::create_dir_all(parent)?;
+    }
+    if to.is_dir() {
+        fs::remove_dir_all(&to)?;
+    }
+    fs::rename(from, &to)
 }
 
 /// Where rendered files go: a [`Staging`] for builds, or [`Collected`] when a live preview
@@ -305,13 +380,13 @@ fn check_relative(relative: &str) -> io::Result<()> {
     }
 }
 
-/// Removes files of `output` this build did not produce (keeping the marker and the user's
-/// top-level dotfiles), then folders left empty. Returns how many files went.
-fn remove_stale(output: &Path, produced: &HashSet<String>) -> io::Result<usize> {
-    let mut removed = 0;
-    let mut emptied: Vec<PathBuf> = Vec::new();
+/// Files of `output` this build did not produce, to remove: all but the marker and the
+/// user's top-level dotfiles.
+fn stale(output: &Path, produced: &HashSet<String>) -> io::Result<Vec<String>> {
+    let mut stale = Vec::new();
     let walker = walkdir::WalkDir::new(output)
         .min_depth(1)
+        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| !(e.depth() == 1 && is_kept_across_builds(&e.file_name().to_string_lossy())));
     for entry in walker {
@@ -322,13 +397,10 @@ fn remove_stale(output: &Path, produced: &HashSet<String>) -> io::Result<usize> 
         let relative = entry.path().strip_prefix(output).unwrap_or(entry.path());
         let relative = relative.to_string_lossy().replace('\\', "/");
         if relative != MARKER && !produced.contains(&relative) {
-            fs::remove_file(entry.path())?;
-            removed += 1;
-            emptied.extend(entry.path().parent().map(Path::to_path_buf));
+            stale.push(relative);
         }
     }
-    remove_emptied(output, emptied);
-    Ok(removed)
+    Ok(stale)
 }
 
 /// Removes folders of `output` left empty after files in them were removed. Only folders that
@@ -342,10 +414,10 @@ fn remove_emptied(output: &Path, emptied: Vec<PathBuf>) {
         if folder == output || !folder.starts_with(output) || !tried.insert(folder.clone()) {
             continue;
         }
-        if fs::remove_dir(&folder).is_ok() {
-            if let Some(parent) = folder.parent() {
-                candidates.push((parent.components().count(), parent.to_path_buf()));
-            }
+        if fs::remove_dir(&folder).is_ok()
+            && let Some(parent) = folder.parent()
+        {
+            candidates.push((parent.components().count(), parent.to_path_buf()));
         }
     }
 }

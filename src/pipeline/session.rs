@@ -186,14 +186,14 @@ impl Session {
             deferred: self.deferred.len(),
             stages: Vec::new(),
         };
-        if !self.defer {
-            if let Some(finished) = self.finish()? {
-                rebuilt.pages_rendered += finished.pages_rendered;
-                rebuilt.changes.written += finished.changes.written;
-                rebuilt.changes.unchanged += finished.changes.unchanged;
-                rebuilt.deferred = 0;
-                stages.end("render and write pages listing many posts");
-            }
+        if !self.defer
+            && let Some(finished) = self.finish()?
+        {
+            rebuilt.pages_rendered += finished.pages_rendered;
+            rebuilt.changes.written += finished.changes.written;
+            rebuilt.changes.unchanged += finished.changes.unchanged;
+            rebuilt.deferred = 0;
+            stages.end("render and write pages listing many posts");
         }
         rebuilt.elapsed = started.elapsed();
         rebuilt.stages = stages.done;
