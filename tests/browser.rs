@@ -2,8 +2,9 @@
 //! WebDriver API, watches a post while its Markdown changes on disk. The test never reloads
 //! the page itself; the preview's script must.
 //!
-//! Needs Debian's `chromium` and `chromium-driver` (CI installs them). Without them the test
-//! is skipped locally, and fails when `CI=true`.
+//! Needs Debian's `chromium`, `chromium-driver` and `poppler-utils` (CI installs them).
+//! Without them each test is skipped locally, with a SKIPPED banner on stderr naming what is
+//! missing, and fails when `CI=true`.
 
 mod common;
 
@@ -24,23 +25,55 @@ struct Browser {
     session: String,
 }
 
+/// How to install every tool these tests use.
+const INSTALL: &str = "apt-get install -y chromium chromium-driver poppler-utils";
+
+/// A tool found on this machine: `$ENV` if set (and a file), else the first of `paths` that
+/// exists.
+fn find(env: &str, paths: &[&str]) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os(env) {
+        return Some(PathBuf::from(path)).filter(|p| p.is_file());
+    }
+    paths.iter().map(PathBuf::from).find(|p| p.is_file())
+}
+
+fn chromedriver() -> Option<PathBuf> {
+    find("CHROMEDRIVER", &["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"])
+}
+
+fn chromium() -> Option<PathBuf> {
+    find("CHROMIUM", &["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"])
+}
+
+fn pdftotext() -> Option<PathBuf> {
+    find("PDFTOTEXT", &["/usr/bin/pdftotext", "/usr/local/bin/pdftotext"])
+}
+
+/// The paths of every tool of `tools` (name, where found), or None when one is missing and
+/// `test` cannot run: with `CI=true` that fails it; elsewhere it is skipped, said loudly. The
+/// banner goes straight to the process's stderr, past the test harness's capture (which
+/// `eprintln!` would go through, hiding it whenever the test "passes").
+fn require<const N: usize>(test: &str, tools: [(&str, Option<PathBuf>); N]) -> Option<[PathBuf; N]> {
+    let missing: Vec<&str> = tools.iter().filter(|(_, found)| found.is_none()).map(|(name, _)| *name).collect();
+    if missing.is_empty() {
+        return Some(tools.map(|(_, found)| found.expect("found")));
+    }
+    let missing = missing.join(", ");
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "CI must run {test}, but {missing} not found: {INSTALL}");
+    let rule = "=".repeat(78);
+    let banner = format!(
+        "\n{rule}\nSKIPPED: {test} did not run and checked nothing.\n  Not found: {missing}\n  \
+         Install with: {INSTALL}\n  (or point CHROMIUM, CHROMEDRIVER, PDFTOTEXT at them; with CI=true this fails)\n{rule}\n"
+    );
+    let _ = std::io::stderr().write_all(banner.as_bytes());
+    None
+}
+
 impl Browser {
-    /// Starts ChromeDriver and a headless Chromium, or explains why it cannot.
-    fn start() -> Option<Self> {
-        let find = |env: &str, names: &[&str]| -> Option<PathBuf> {
-            if let Some(path) = std::env::var_os(env) {
-                return Some(PathBuf::from(path));
-            }
-            names.iter().map(PathBuf::from).find(|p| p.is_file())
-        };
-        let driver = find("CHROMEDRIVER", &["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
-        let chromium = find("CHROMIUM", &["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]);
-        let (Some(driver), Some(chromium)) = (driver, chromium) else {
-            let why = "no chromium/chromedriver found (apt-get install chromium chromium-driver)";
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "CI must run the browser test: {why}");
-            eprintln!("skipping the browser test: {why}");
-            return None;
-        };
+    /// Starts ChromeDriver and a headless Chromium for `test`, or says loudly why it cannot
+    /// (see [`require`]).
+    fn start(test: &str) -> Option<Self> {
+        let [chromium, driver] = require(test, [("chromium", chromium()), ("chromedriver", chromedriver())])?;
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let child = Command::new(&driver)
             .arg(format!("--port={port}"))
@@ -147,7 +180,7 @@ const OVERLAY_TEXT: &str = "const o = document.getElementById('cpdblog-error-ove
 
 #[test]
 fn the_open_page_follows_edits_errors_and_fixes() {
-    let Some(browser) = Browser::start() else { return };
+    let Some(browser) = Browser::start("the_open_page_follows_edits_errors_and_fixes") else { return };
     let fixture = Fixture::new("basic");
     let server = Server::start(&fixture.site, &[]);
     let path = "posts/2011-07-18-online-networks.md";
@@ -196,7 +229,7 @@ fn the_open_page_follows_edits_errors_and_fixes() {
 
 #[test]
 fn the_overlay_shows_markup_in_errors_as_text() {
-    let Some(browser) = Browser::start() else { return };
+    let Some(browser) = Browser::start("the_overlay_shows_markup_in_errors_as_text") else { return };
     let fixture = Fixture::new("basic");
     let server = Server::start(&fixture.site, &[]);
     browser.open(&server.url);
@@ -222,23 +255,14 @@ fn example_site() -> (tempfile::TempDir, PathBuf) {
 
 #[test]
 fn the_portfolio_prints_to_pdf_with_every_reflection() {
-    let Some(browser) = Browser::start() else { return };
-    drop(browser); // Only the binary is needed: Chromium prints by itself.
-    let Some(pdftotext) =
-        ["/usr/bin/pdftotext", "/usr/local/bin/pdftotext"].iter().map(PathBuf::from).find(|p| p.is_file())
-    else {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI must install poppler-utils for pdftotext");
-        eprintln!("skipping: no pdftotext (apt-get install poppler-utils)");
+    // Only the browser binary is needed: Chromium prints by itself.
+    let test = "the_portfolio_prints_to_pdf_with_every_reflection";
+    let Some([chromium, pdftotext]) = require(test, [("chromium", chromium()), ("pdftotext", pdftotext())]) else {
         return;
     };
     let (dir, site) = example_site();
     let server = Server::start(&site, &["--verbose"]);
     let pdf = dir.path().join("portfolio.pdf");
-    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.is_file())
-        .expect("chromium, found by Browser::start");
     let status = Command::new(chromium)
         .args(["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-pdf-header-footer"])
         .arg(format!("--print-to-pdf={}", pdf.display()))
@@ -277,7 +301,7 @@ fn server_output_of(server: &Server) -> PathBuf {
 
 #[test]
 fn the_search_box_finds_reflections_as_you_type() {
-    let Some(browser) = Browser::start() else { return };
+    let Some(browser) = Browser::start("the_search_box_finds_reflections_as_you_type") else { return };
     let (_dir, site) = example_site();
     let server = Server::start(&site, &[]);
     browser.open(&format!("{}search/", server.url));
