@@ -88,7 +88,9 @@ fn refuses_traversal_foreign_hosts_other_methods_and_listings() {
         "GET http://evil.example/../secret.txt HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
         server.port
     ));
-    assert_ne!(absolute.status, 200);
+    // An absolute-form target is not a path of the site: refused like any other miss.
+    assert_eq!(absolute.status, 404, "{absolute:?}");
+    assert!(!absolute.body.contains("TOP SECRET"));
 
     let foreign = server.request("GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n");
     assert_eq!(foreign.status, 403, "DNS rebinding: a foreign Host is refused");
