@@ -176,21 +176,31 @@ fn content_is_never_evaluated_as_a_template() {
 #[test]
 fn builds_are_identical_from_any_folder_and_environment() {
     let site = Fixture::new("basic");
-    let run = |cwd: &Path, site_arg: &str, out: &Path| {
-        let status = std::process::Command::new(env!("CARGO_BIN_EXE_cpdblog"))
+    // Two runs that differ in everything outside the site: working folder, how --site is
+    // spelt, time zone (UTC against UTC+14, so any local-time rendering shifts a day) and locale.
+    let run = |cwd: &Path, site_arg: &str, out: &Path, tz: &str, lang: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_cpdblog"))
             .current_dir(cwd)
             .args(["--quiet", "build", "--site", site_arg, "--output"])
             .arg(out)
-            .env("TZ", "Pacific/Kiritimati")
-            .env("LANG", "de_DE.UTF-8")
-            .status()
+            .env("TZ", tz)
+            .env("LANG", lang)
+            .env("LC_ALL", lang)
+            .env_remove("LC_TIME")
+            .output()
             .unwrap();
-        assert!(status.success());
+        assert!(out.status.success(), "TZ={tz} LANG={lang}: {}", stderr(&out));
     };
     let outs = tempfile::tempdir().unwrap();
-    run(&site.site, ".", &outs.path().join("a"));
-    run(site.site.parent().unwrap(), "site", &outs.path().join("b"));
-    assert!(tree(&outs.path().join("a")) == tree(&outs.path().join("b")));
+    let (a, b) = (outs.path().join("a"), outs.path().join("b"));
+    run(&site.site, ".", &a, "UTC", "C.UTF-8");
+    run(site.site.parent().unwrap(), "site", &b, "Pacific/Kiritimati", "de_DE.UTF-8");
+    let (a, b) = (tree(&a), tree(&b));
+    assert!(a.len() > 50, "{} files", a.len());
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{path} differs between the two environments");
+    }
 }
 
 #[test]
