@@ -11,7 +11,7 @@ use std::process::{Command, Output};
 
 /// A fixture site copied into a temporary folder, removed when dropped.
 pub struct Fixture {
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     /// The site folder.
     pub site: PathBuf,
 }
@@ -22,7 +22,7 @@ impl Fixture {
         let dir = tempfile::tempdir().expect("temp dir");
         let site = dir.path().join("site");
         copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name), &site);
-        Self { _dir: dir, site }
+        Self { dir, site }
     }
 
     /// Runs `cpdblog ARGS --site SITE`.
@@ -58,6 +58,18 @@ impl Fixture {
         let path = self.site.join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
+    }
+
+    /// Saves a file of the site whole, as many editors do: written beside the site, then
+    /// renamed into place. A watcher sees one event for it and never a half-written file, so
+    /// a test can expect exactly one rebuild however slowly the machine runs. (With
+    /// [`Fixture::write`], a rebuild may start between the truncation and the write.)
+    pub fn save(&self, path: &str, text: &str) {
+        let target = self.site.join(path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        let staged = self.dir.path().join(".saving");
+        std::fs::write(&staged, text).unwrap();
+        std::fs::rename(&staged, &target).unwrap();
     }
 }
 
