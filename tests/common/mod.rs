@@ -8,6 +8,7 @@ pub mod serve;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::{Duration, SystemTime};
 
 /// A fixture site copied into a temporary folder, removed when dropped.
 pub struct Fixture {
@@ -71,6 +72,25 @@ impl Fixture {
         std::fs::write(&staged, text).unwrap();
         std::fs::rename(&staged, &target).unwrap();
     }
+}
+
+/// A time long past (2001-09-09), to set as files' mtime: a file rewritten afterwards gets
+/// the present time, which differs from this on any file system, however coarse its mtimes.
+pub fn long_ago() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000)
+}
+
+/// Sets the mtime of every file under `root` to [`long_ago`].
+pub fn age_files(root: &Path) {
+    for entry in walkdir::WalkDir::new(root).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()) {
+        let file = std::fs::File::options().write(true).open(entry.path()).unwrap();
+        file.set_modified(long_ago()).unwrap();
+    }
+}
+
+/// The mtime of every file under `root`, by relative path.
+pub fn mtimes(root: &Path) -> BTreeMap<String, SystemTime> {
+    tree(root).into_keys().map(|p| (p.clone(), std::fs::metadata(root.join(&p)).unwrap().modified().unwrap())).collect()
 }
 
 /// Copies a folder tree.
