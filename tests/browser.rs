@@ -82,7 +82,7 @@ impl Browser {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", driver.display()));
         let mut browser = Self { driver: child, port, session: String::new() };
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + Duration::from_secs(60);
         // Ready when /status says so; until then connections may be refused or reset.
         while !browser.try_call("GET", "/status", None).is_ok_and(|v| v["value"]["ready"] == json!(true)) {
             assert!(Instant::now() < deadline, "chromedriver did not become ready");
@@ -98,7 +98,23 @@ impl Browser {
         }}});
         let created = browser.call("POST", "/session", Some(capabilities));
         browser.session = created["value"]["sessionId"].as_str().expect("a session id").to_string();
+        // Through ChromeDriver's DevTools passthrough: every page loaded from now on notes when
+        // its live-reload stream is open (see [`Browser::wait_until_listening`]).
+        browser.call(
+            "POST",
+            &format!("/session/{}/goog/cdp/execute", browser.session),
+            Some(json!({"cmd": "Page.addScriptToEvaluateOnNewDocument", "params": {"source": NOTE_LISTENING}})),
+        );
         Some(browser)
+    }
+
+    /// Waits until the page shown listens for reloads: the preview has greeted its event
+    /// stream, so every later event reaches it. An edit saved before that may be missed
+    /// (or, for a stylesheet, turn into a full reload when the page catches up).
+    fn wait_until_listening(&self) {
+        self.wait_for("the page listening for reloads", "return window.cpdblogTestListening === true", WAIT, |v| {
+            v == &json!(true)
+        });
     }
 
     /// One WebDriver command; panics on a WebDriver error.
@@ -175,6 +191,24 @@ impl Drop for Browser {
     }
 }
 
+/// How long to wait for the browser to show something: generous, as a test waits for the
+/// event itself, and only a missing event should fail it, never a slow machine.
+const WAIT: Duration = Duration::from_secs(30);
+
+/// Run before any script of each page: wraps `EventSource` so that the preview's `hello` on a
+/// stream sets `window.cpdblogTestListening`.
+const NOTE_LISTENING: &str = r#"(() => {
+  const Real = window.EventSource;
+  if (!Real) return;
+  function Noting(url, init) {
+    const source = new Real(url, init);
+    source.addEventListener("hello", () => { window.cpdblogTestListening = true; });
+    return source;
+  }
+  Noting.prototype = Real.prototype;
+  window.EventSource = Noting;
+})();"#;
+
 const BODY_TEXT: &str = "return document.querySelector('.post-body').innerText";
 const OVERLAY_TEXT: &str = "const o = document.getElementById('cpdblog-error-overlay'); return o ? o.innerText : null";
 
@@ -187,21 +221,20 @@ fn the_open_page_follows_edits_errors_and_fixes() {
     let original = std::fs::read_to_string(fixture.site.join(path)).unwrap();
 
     browser.open(&format!("{}posts/online-networks/", server.url));
-    browser.wait_for("the post", BODY_TEXT, Duration::from_secs(10), |v| {
-        v.as_str().is_some_and(|t| t.contains("LinkedIn and LISNPN."))
-    });
-    // Wait until the page listens for reloads.
-    std::thread::sleep(Duration::from_millis(300));
+    browser.wait_for("the post", BODY_TEXT, WAIT, |v| v.as_str().is_some_and(|t| t.contains("LinkedIn and LISNPN.")));
+    browser.wait_until_listening();
 
-    fixture.write(path, &original.replace("LinkedIn and LISNPN.", "LinkedIn, LISNPN and now Mastodon."));
-    let took = browser.wait_for("the edit", BODY_TEXT, Duration::from_secs(2), |v| {
+    // Each save is whole (see Fixture::save), so the page goes straight to what is expected.
+    fixture.save(path, &original.replace("LinkedIn and LISNPN.", "LinkedIn, LISNPN and now Mastodon."));
+    let took = browser.wait_for("the edit", BODY_TEXT, WAIT, |v| {
         v.as_str().is_some_and(|t| t.contains("LinkedIn, LISNPN and now Mastodon."))
     });
     eprintln!("edit shown after {took:?}");
+    browser.wait_until_listening();
 
     let broken = original.replacen("date: 2011-07-18", "date: 2011-07-32", 1);
-    fixture.write(path, &broken);
-    browser.wait_for("the error overlay", OVERLAY_TEXT, Duration::from_secs(2), |v| {
+    fixture.save(path, &broken);
+    browser.wait_for("the error overlay", OVERLAY_TEXT, WAIT, |v| {
         v.as_str().is_some_and(|t| t.contains("posts/2011-07-18-online-networks.md:3:7") && t.contains("error"))
     });
     assert!(
@@ -209,21 +242,19 @@ fn the_open_page_follows_edits_errors_and_fixes() {
         "the last good page stays under the overlay"
     );
 
-    fixture.write(path, &original.replace("LinkedIn and LISNPN.", "Fixed: LinkedIn and LISNPN."));
-    browser.wait_for("the fix", BODY_TEXT, Duration::from_secs(2), |v| {
+    fixture.save(path, &original.replace("LinkedIn and LISNPN.", "Fixed: LinkedIn and LISNPN."));
+    browser.wait_for("the fix", BODY_TEXT, WAIT, |v| {
         v.as_str().is_some_and(|t| t.contains("Fixed: LinkedIn and LISNPN."))
     });
     assert!(browser.eval(OVERLAY_TEXT).is_null(), "the overlay is gone");
+    browser.wait_until_listening();
 
     // A stylesheet change is swapped in: the page is not reloaded.
     browser.eval("window.cpdblogTestMarker = 'still here'; return null");
-    fixture.write("static/style.css", "body { outline: 7px solid rgb(1, 2, 3); }");
-    browser.wait_for(
-        "the new stylesheet",
-        "return getComputedStyle(document.body).outlineColor",
-        Duration::from_secs(2),
-        |v| v.as_str() == Some("rgb(1, 2, 3)"),
-    );
+    fixture.save("static/style.css", "body { outline: 7px solid rgb(1, 2, 3); }");
+    browser.wait_for("the new stylesheet", "return getComputedStyle(document.body).outlineColor", WAIT, |v| {
+        v.as_str() == Some("rgb(1, 2, 3)")
+    });
     assert_eq!(browser.eval("return window.cpdblogTestMarker"), json!("still here"), "no reload for CSS");
 }
 
@@ -233,10 +264,10 @@ fn the_overlay_shows_markup_in_errors_as_text() {
     let fixture = Fixture::new("basic");
     let server = Server::start(&fixture.site, &[]);
     browser.open(&server.url);
-    std::thread::sleep(Duration::from_millis(500));
+    browser.wait_until_listening();
     fixture
-        .write("posts/<img src=x onerror=alert(1)>.md", "---\ntitle: \"<script>alert(2)</script>\"\ndate: soon\n---\n");
-    browser.wait_for("the error overlay", OVERLAY_TEXT, Duration::from_secs(2), |v| {
+        .save("posts/<img src=x onerror=alert(1)>.md", "---\ntitle: \"<script>alert(2)</script>\"\ndate: soon\n---\n");
+    browser.wait_for("the error overlay", OVERLAY_TEXT, WAIT, |v| {
         v.as_str().is_some_and(|t| t.contains("posts/<img src=x onerror=alert(1)>.md:3:7"))
     });
     let injected = browser
@@ -263,15 +294,13 @@ fn the_portfolio_prints_to_pdf_with_every_reflection() {
     let (dir, site) = example_site();
     let server = Server::start(&site, &["--verbose"]);
     let pdf = dir.path().join("portfolio.pdf");
-    let status = Command::new(chromium)
+    let mut print = Command::new(chromium);
+    print
         .args(["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-pdf-header-footer"])
         .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(format!("{}portfolio/", server.url))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success() && pdf.is_file(), "chromium printed the portfolio");
+        .arg(format!("{}portfolio/", server.url));
+    let printed = common::output_within(print, common::RUNAWAY, "chromium printing the portfolio");
+    assert!(printed.status.success() && pdf.is_file(), "chromium printed the portfolio: {}", common::stderr(&printed));
     let text = Command::new(pdftotext).arg(&pdf).arg("-").output().unwrap();
     let text = String::from_utf8_lossy(&text.stdout).replace('\u{a0}', " ");
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -320,9 +349,8 @@ fn the_search_box_finds_reflections_as_you_type() {
         Some(json!({"text": "zotero"})),
     );
     let results = "return [...document.querySelectorAll('#search-results li a')].map(a => a.textContent).join('|')";
-    browser.wait_for("the matching post", results, Duration::from_secs(5), |v| {
-        v.as_str().is_some_and(|t| t.contains("Thing 14: Zotero"))
-    });
+    browser
+        .wait_for("the matching post", results, WAIT, |v| v.as_str().is_some_and(|t| t.contains("Thing 14: Zotero")));
     let status = browser.eval("return document.getElementById('search-status').textContent");
     assert!(status.as_str().is_some_and(|s| s.contains("found")), "{status}");
     browser.call("POST", &format!("/session/{}/element/{input}/clear", browser.session), Some(json!({})));
@@ -331,12 +359,9 @@ fn the_search_box_finds_reflections_as_you_type() {
         &format!("/session/{}/element/{input}/value", browser.session),
         Some(json!({"text": "<img src=x onerror=alert(1)>"})),
     );
-    browser.wait_for(
-        "no results",
-        "return document.getElementById('search-status').textContent",
-        Duration::from_secs(5),
-        |v| v.as_str().is_some_and(|t| t.starts_with("0 ")),
-    );
+    browser.wait_for("no results", "return document.getElementById('search-status').textContent", WAIT, |v| {
+        v.as_str().is_some_and(|t| t.starts_with("0 "))
+    });
     assert_eq!(
         browser.eval("return document.querySelectorAll('main img').length"),
         json!(0),
