@@ -62,7 +62,11 @@ impl Server {
             match self.lines.recv_timeout(left) {
                 Ok(line) if line.contains(needle) => return line,
                 Ok(_) => {}
-                Err(_) => panic!("no line with {needle:?} in time; log:\n{}", self.log.lock().unwrap().join("\n")),
+                Err(_) => {
+                    // The log is copied first: panicking while holding its lock would poison it.
+                    let log = self.log_lines().join("\n");
+                    panic!("no line with {needle:?} within {timeout:?}; log:\n{log}")
+                }
             }
         }
     }
