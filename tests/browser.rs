@@ -2,8 +2,9 @@
 //! WebDriver API, watches a post while its Markdown changes on disk. The test never reloads
 //! the page itself; the preview's script must.
 //!
-//! Needs Debian's `chromium` and `chromium-driver` (CI installs them). Without them the test
-//! is skipped locally, and fails when `CI=true`.
+//! Needs Debian's `chromium`, `chromium-driver` and `poppler-utils` (CI installs them).
+//! Without them each test is skipped locally, with a SKIPPED banner on stderr naming what is
+//! missing, and fails when `CI=true`.
 
 mod common;
 
@@ -24,23 +25,55 @@ struct Browser {
     session: String,
 }
 
+/// How to install every tool these tests use.
+const INSTALL: &str = "apt-get install -y chromium chromium-driver poppler-utils";
+
+/// A tool found on this machine: `$ENV` if set (and a file), else the first of `paths` that
+/// exists.
+fn find(env: &str, paths: &[&str]) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os(env) {
+        return Some(PathBuf::from(path)).filter(|p| p.is_file());
+    }
+    paths.iter().map(PathBuf::from).find(|p| p.is_file())
+}
+
+fn chromedriver() -> Option<PathBuf> {
+    find("CHROMEDRIVER", &["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"])
+}
+
+fn chromium() -> Option<PathBuf> {
+    find("CHROMIUM", &["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"])
+}
+
+fn pdftotext() -> Option<PathBuf> {
+    find("PDFTOTEXT", &["/usr/bin/pdftotext", "/usr/local/bin/pdftotext"])
+}
+
+/// The paths of every tool of `tools` (name, where found), or None when one is missing and
+/// `test` cannot run: with `CI=true` that fails it; elsewhere it is skipped, said loudly. The
+/// banner goes straight to the process's stderr, past the test harness's capture (which
+/// `eprintln!` would go through, hiding it whenever the test "passes").
+fn require<const N: usize>(test: &str, tools: [(&str, Option<PathBuf>); N]) -> Option<[PathBuf; N]> {
+    let missing: Vec<&str> = tools.iter().filter(|(_, found)| found.is_none()).map(|(name, _)| *name).collect();
+    if missing.is_empty() {
+        return Some(tools.map(|(_, found)| found.expect("found")));
+    }
+    let missing = missing.join(", ");
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "CI must run {test}, but {missing} not found: {INSTALL}");
+    let rule = "=".repeat(78);
+    let banner = format!(
+        "\n{rule}\nSKIPPED: {test} did not run and checked nothing.\n  Not found: {missing}\n  \
+         Install with: {INSTALL}\n  (or point CHROMIUM, CHROMEDRIVER, PDFTOTEXT at them; with CI=true this fails)\n{rule}\n"
+    );
+    let _ = std::io::stderr().write_all(banner.as_bytes());
+    None
+}
+
 impl Browser {
-    /// Starts ChromeDriver and a headless Chromium, or explains why it cannot.
-    fn start() -> Option<Self> {
-        let find = |env: &str, names: &[&str]| -> Option<PathBuf> {
-            if let Some(path) = std::env::var_os(env) {
-                return Some(PathBuf::from(path));
-            }
-            names.iter().map(PathBuf::from).find(|p| p.is_file())
-        };
-        let driver = find("CHROMEDRIVER", &["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
-        let chromium = find("CHROMIUM", &["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]);
-        let (Some(driver), Some(chromium)) = (driver, chromium) else {
-            let why = "no chromium/chromedriver found (apt-get install chromium chromium-driver)";
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "CI must run the browser test: {why}");
-            eprintln!("skipping the browser test: {why}");
-            return None;
-        };
+    /// Starts ChromeDriver and a headless Chromium for `test`, or says loudly why it cannot
+    /// (see [`require`]).
+    fn start(test: &str) -> Option<Self> {
+        let [chromium, driver] = require(test, [("chromium", chromium()), ("chromedriver", chromedriver())])?;
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let child = Command::new(&driver)
             .arg(format!("--port={port}"))
@@ -49,7 +82,7 @@ impl Browser {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", driver.display()));
         let mut browser = Self { driver: child, port, session: String::new() };
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + Duration::from_secs(60);
         // Ready when /status says so; until then connections may be refused or reset.
         while !browser.try_call("GET", "/status", None).is_ok_and(|v| v["value"]["ready"] == json!(true)) {
             assert!(Instant::now() < deadline, "chromedriver did not become ready");
@@ -65,7 +98,23 @@ impl Browser {
         }}});
         let created = browser.call("POST", "/session", Some(capabilities));
         browser.session = created["value"]["sessionId"].as_str().expect("a session id").to_string();
+        // Through ChromeDriver's DevTools passthrough: every page loaded from now on notes when
+        // its live-reload stream is open (see [`Browser::wait_until_listening`]).
+        browser.call(
+            "POST",
+            &format!("/session/{}/goog/cdp/execute", browser.session),
+            Some(json!({"cmd": "Page.addScriptToEvaluateOnNewDocument", "params": {"source": NOTE_LISTENING}})),
+        );
         Some(browser)
+    }
+
+    /// Waits until the page shown listens for reloads: the preview has greeted its event
+    /// stream, so every later event reaches it. An edit saved before that may be missed
+    /// (or, for a stylesheet, turn into a full reload when the page catches up).
+    fn wait_until_listening(&self) {
+        self.wait_for("the page listening for reloads", "return window.cpdblogTestListening === true", WAIT, |v| {
+            v == &json!(true)
+        });
     }
 
     /// One WebDriver command; panics on a WebDriver error.
@@ -142,33 +191,50 @@ impl Drop for Browser {
     }
 }
 
+/// How long to wait for the browser to show something: generous, as a test waits for the
+/// event itself, and only a missing event should fail it, never a slow machine.
+const WAIT: Duration = Duration::from_secs(30);
+
+/// Run before any script of each page: wraps `EventSource` so that the preview's `hello` on a
+/// stream sets `window.cpdblogTestListening`.
+const NOTE_LISTENING: &str = r#"(() => {
+  const Real = window.EventSource;
+  if (!Real) return;
+  function Noting(url, init) {
+    const source = new Real(url, init);
+    source.addEventListener("hello", () => { window.cpdblogTestListening = true; });
+    return source;
+  }
+  Noting.prototype = Real.prototype;
+  window.EventSource = Noting;
+})();"#;
+
 const BODY_TEXT: &str = "return document.querySelector('.post-body').innerText";
 const OVERLAY_TEXT: &str = "const o = document.getElementById('cpdblog-error-overlay'); return o ? o.innerText : null";
 
 #[test]
 fn the_open_page_follows_edits_errors_and_fixes() {
-    let Some(browser) = Browser::start() else { return };
+    let Some(browser) = Browser::start("the_open_page_follows_edits_errors_and_fixes") else { return };
     let fixture = Fixture::new("basic");
     let server = Server::start(&fixture.site, &[]);
     let path = "posts/2011-07-18-online-networks.md";
     let original = std::fs::read_to_string(fixture.site.join(path)).unwrap();
 
     browser.open(&format!("{}posts/online-networks/", server.url));
-    browser.wait_for("the post", BODY_TEXT, Duration::from_secs(10), |v| {
-        v.as_str().is_some_and(|t| t.contains("LinkedIn and LISNPN."))
-    });
-    // Wait until the page listens for reloads.
-    std::thread::sleep(Duration::from_millis(300));
+    browser.wait_for("the post", BODY_TEXT, WAIT, |v| v.as_str().is_some_and(|t| t.contains("LinkedIn and LISNPN.")));
+    browser.wait_until_listening();
 
-    fixture.write(path, &original.replace("LinkedIn and LISNPN.", "LinkedIn, LISNPN and now Mastodon."));
-    let took = browser.wait_for("the edit", BODY_TEXT, Duration::from_secs(2), |v| {
+    // Each save is whole (see Fixture::save), so the page goes straight to what is expected.
+    fixture.save(path, &original.replace("LinkedIn and LISNPN.", "LinkedIn, LISNPN and now Mastodon."));
+    let took = browser.wait_for("the edit", BODY_TEXT, WAIT, |v| {
         v.as_str().is_some_and(|t| t.contains("LinkedIn, LISNPN and now Mastodon."))
     });
     eprintln!("edit shown after {took:?}");
+    browser.wait_until_listening();
 
     let broken = original.replacen("date: 2011-07-18", "date: 2011-07-32", 1);
-    fixture.write(path, &broken);
-    browser.wait_for("the error overlay", OVERLAY_TEXT, Duration::from_secs(2), |v| {
+    fixture.save(path, &broken);
+    browser.wait_for("the error overlay", OVERLAY_TEXT, WAIT, |v| {
         v.as_str().is_some_and(|t| t.contains("posts/2011-07-18-online-networks.md:3:7") && t.contains("error"))
     });
     assert!(
@@ -176,34 +242,32 @@ fn the_open_page_follows_edits_errors_and_fixes() {
         "the last good page stays under the overlay"
     );
 
-    fixture.write(path, &original.replace("LinkedIn and LISNPN.", "Fixed: LinkedIn and LISNPN."));
-    browser.wait_for("the fix", BODY_TEXT, Duration::from_secs(2), |v| {
+    fixture.save(path, &original.replace("LinkedIn and LISNPN.", "Fixed: LinkedIn and LISNPN."));
+    browser.wait_for("the fix", BODY_TEXT, WAIT, |v| {
         v.as_str().is_some_and(|t| t.contains("Fixed: LinkedIn and LISNPN."))
     });
     assert!(browser.eval(OVERLAY_TEXT).is_null(), "the overlay is gone");
+    browser.wait_until_listening();
 
     // A stylesheet change is swapped in: the page is not reloaded.
     browser.eval("window.cpdblogTestMarker = 'still here'; return null");
-    fixture.write("static/style.css", "body { outline: 7px solid rgb(1, 2, 3); }");
-    browser.wait_for(
-        "the new stylesheet",
-        "return getComputedStyle(document.body).outlineColor",
-        Duration::from_secs(2),
-        |v| v.as_str() == Some("rgb(1, 2, 3)"),
-    );
+    fixture.save("static/style.css", "body { outline: 7px solid rgb(1, 2, 3); }");
+    browser.wait_for("the new stylesheet", "return getComputedStyle(document.body).outlineColor", WAIT, |v| {
+        v.as_str() == Some("rgb(1, 2, 3)")
+    });
     assert_eq!(browser.eval("return window.cpdblogTestMarker"), json!("still here"), "no reload for CSS");
 }
 
 #[test]
 fn the_overlay_shows_markup_in_errors_as_text() {
-    let Some(browser) = Browser::start() else { return };
+    let Some(browser) = Browser::start("the_overlay_shows_markup_in_errors_as_text") else { return };
     let fixture = Fixture::new("basic");
     let server = Server::start(&fixture.site, &[]);
     browser.open(&server.url);
-    std::thread::sleep(Duration::from_millis(500));
+    browser.wait_until_listening();
     fixture
-        .write("posts/<img src=x onerror=alert(1)>.md", "---\ntitle: \"<script>alert(2)</script>\"\ndate: soon\n---\n");
-    browser.wait_for("the error overlay", OVERLAY_TEXT, Duration::from_secs(2), |v| {
+        .save("posts/<img src=x onerror=alert(1)>.md", "---\ntitle: \"<script>alert(2)</script>\"\ndate: soon\n---\n");
+    browser.wait_for("the error overlay", OVERLAY_TEXT, WAIT, |v| {
         v.as_str().is_some_and(|t| t.contains("posts/<img src=x onerror=alert(1)>.md:3:7"))
     });
     let injected = browser
@@ -222,32 +286,21 @@ fn example_site() -> (tempfile::TempDir, PathBuf) {
 
 #[test]
 fn the_portfolio_prints_to_pdf_with_every_reflection() {
-    let Some(browser) = Browser::start() else { return };
-    drop(browser); // Only the binary is needed: Chromium prints by itself.
-    let Some(pdftotext) =
-        ["/usr/bin/pdftotext", "/usr/local/bin/pdftotext"].iter().map(PathBuf::from).find(|p| p.is_file())
-    else {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI must install poppler-utils for pdftotext");
-        eprintln!("skipping: no pdftotext (apt-get install poppler-utils)");
+    // Only the browser binary is needed: Chromium prints by itself.
+    let test = "the_portfolio_prints_to_pdf_with_every_reflection";
+    let Some([chromium, pdftotext]) = require(test, [("chromium", chromium()), ("pdftotext", pdftotext())]) else {
         return;
     };
     let (dir, site) = example_site();
     let server = Server::start(&site, &["--verbose"]);
     let pdf = dir.path().join("portfolio.pdf");
-    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.is_file())
-        .expect("chromium, found by Browser::start");
-    let status = Command::new(chromium)
+    let mut print = Command::new(chromium);
+    print
         .args(["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-pdf-header-footer"])
         .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(format!("{}portfolio/", server.url))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success() && pdf.is_file(), "chromium printed the portfolio");
+        .arg(format!("{}portfolio/", server.url));
+    let printed = common::output_within(print, common::RUNAWAY, "chromium printing the portfolio");
+    assert!(printed.status.success() && pdf.is_file(), "chromium printed the portfolio: {}", common::stderr(&printed));
     let text = Command::new(pdftotext).arg(&pdf).arg("-").output().unwrap();
     let text = String::from_utf8_lossy(&text.stdout).replace('\u{a0}', " ");
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -277,7 +330,7 @@ fn server_output_of(server: &Server) -> PathBuf {
 
 #[test]
 fn the_search_box_finds_reflections_as_you_type() {
-    let Some(browser) = Browser::start() else { return };
+    let Some(browser) = Browser::start("the_search_box_finds_reflections_as_you_type") else { return };
     let (_dir, site) = example_site();
     let server = Server::start(&site, &[]);
     browser.open(&format!("{}search/", server.url));
@@ -296,9 +349,8 @@ fn the_search_box_finds_reflections_as_you_type() {
         Some(json!({"text": "zotero"})),
     );
     let results = "return [...document.querySelectorAll('#search-results li a')].map(a => a.textContent).join('|')";
-    browser.wait_for("the matching post", results, Duration::from_secs(5), |v| {
-        v.as_str().is_some_and(|t| t.contains("Thing 14: Zotero"))
-    });
+    browser
+        .wait_for("the matching post", results, WAIT, |v| v.as_str().is_some_and(|t| t.contains("Thing 14: Zotero")));
     let status = browser.eval("return document.getElementById('search-status').textContent");
     assert!(status.as_str().is_some_and(|s| s.contains("found")), "{status}");
     browser.call("POST", &format!("/session/{}/element/{input}/clear", browser.session), Some(json!({})));
@@ -307,12 +359,9 @@ fn the_search_box_finds_reflections_as_you_type() {
         &format!("/session/{}/element/{input}/value", browser.session),
         Some(json!({"text": "<img src=x onerror=alert(1)>"})),
     );
-    browser.wait_for(
-        "no results",
-        "return document.getElementById('search-status').textContent",
-        Duration::from_secs(5),
-        |v| v.as_str().is_some_and(|t| t.starts_with("0 ")),
-    );
+    browser.wait_for("no results", "return document.getElementById('search-status').textContent", WAIT, |v| {
+        v.as_str().is_some_and(|t| t.starts_with("0 "))
+    });
     assert_eq!(
         browser.eval("return document.querySelectorAll('main img').length"),
         json!(0),

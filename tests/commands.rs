@@ -8,22 +8,54 @@ fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Today's date by the local clock, as `new` names and dates posts.
+fn today() -> String {
+    chrono::Local::now().format("%Y-%m-%d").to_string()
+}
+
 #[test]
 fn new_writes_a_post_named_after_its_thing_and_never_overwrites() {
     let site = Fixture::new("basic");
+    // `new` dates the post today, by the local clock; a run that spans midnight may use either day.
+    let before = today();
     let out = site.run(&["new", "--thing", "6", "--network", "linked in", "--draft"]);
+    let after = today();
     assert!(out.status.success(), "{}", stderr(&out));
     let path = stdout(&out).trim().to_string();
-    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
-    assert!(path.ends_with(&format!("posts/{today}-thing-6-online-networks.md")), "{path}");
+    let day = [before, after]
+        .into_iter()
+        .find(|day| path.ends_with(&format!("posts/{day}-thing-6-online-networks.md")))
+        .unwrap_or_else(|| panic!("{path} is not named after today's date"));
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.starts_with("---\ntitle: 'Thing 6: Online networks'\n"), "{text}");
-    assert!(text.contains(&format!("date: {today}\n")) && text.contains("thing: 6\n"), "{text}");
+    assert!(text.contains(&format!("date: {day}\n")) && text.contains("thing: 6\n"), "{text}");
     assert!(text.contains("networks:\n- LinkedIn\n") && text.contains("draft: true\n"), "{text}");
 
+    // The same again must not overwrite. It names its file after the day it runs, which may
+    // be after midnight by now: a copy for that day too, so it meets an existing file either way.
+    let posts = site.site.join("posts");
+    let now = today();
+    let next = chrono::NaiveDate::parse_from_str(&now, "%Y-%m-%d").unwrap().succ_opt().unwrap().to_string();
+    let twins: Vec<_> = [now, next]
+        .iter()
+        .map(|day| posts.join(format!("{day}-thing-6-online-networks.md")))
+        .filter(|twin| !twin.exists())
+        .collect();
+    for twin in &twins {
+        std::fs::write(twin, &text).unwrap();
+    }
+    let before = common::tree(&posts);
     let again = site.run(&["new", "--thing", "6"]);
     assert_eq!(again.status.code(), Some(1));
-    assert!(stderr(&again).contains("already exists; it was left as it is"), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("-thing-6-online-networks.md already exists; it was left as it is"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(common::tree(&posts), before, "nothing overwritten");
+    for twin in &twins {
+        std::fs::remove_file(twin).unwrap();
+    }
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
 
     let own = site.run(&["new", "Things 6 & 7: my networks", "--thing", "7", "--thing", "6"]);
@@ -41,6 +73,7 @@ fn new_writes_a_post_named_after_its_thing_and_never_overwrites() {
 #[test]
 fn new_refuses_unknown_things_and_networks_with_hints() {
     let site = Fixture::new("basic");
+    let before = common::tree(&site.site);
     let out = site.run(&["new", "--thing", "31", "--network", "Linkdin"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
@@ -49,9 +82,7 @@ fn new_refuses_unknown_things_and_networks_with_hints() {
     let out = site.run(&["new"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("a new post needs a title"), "{}", stderr(&out));
-    assert!(!site.site.join("posts").read_dir().unwrap().any(|e| {
-        e.unwrap().file_name().to_string_lossy().starts_with(&chrono::Local::now().format("%Y").to_string())
-    }));
+    assert_eq!(common::tree(&site.site), before, "a refused `new` writes nothing");
 }
 
 #[test]

@@ -217,6 +217,8 @@ fn import_peak_kib(n: usize) -> u64 {
         std::thread::sleep(Duration::from_millis(2));
     }
     assert_eq!(std::fs::read_dir(site.site.join("posts/2012")).unwrap().count(), n);
+    // Without a single sample the comparison below would hold of two zeros.
+    assert!(peak > 0, "the import of {n} posts ended before its memory could be read");
     peak
 }
 

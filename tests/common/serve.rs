@@ -9,6 +9,9 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// How long serve may take to stop after Ctrl-C: generous, as only a hang should fail.
+const STOP_WAIT: Duration = Duration::from_secs(30);
+
 /// A running `cpdblog serve`, stopped with Ctrl-C (SIGINT) when dropped.
 pub struct Server {
     child: Child,
@@ -59,19 +62,38 @@ impl Server {
             match self.lines.recv_timeout(left) {
                 Ok(line) if line.contains(needle) => return line,
                 Ok(_) => {}
-                Err(_) => panic!("no line with {needle:?} in time; log:\n{}", self.log.lock().unwrap().join("\n")),
+                Err(_) => {
+                    // The log is copied first: panicking while holding its lock would poison it.
+                    let log = self.log_lines().join("\n");
+                    panic!("no line with {needle:?} within {timeout:?}; log:\n{log}")
+                }
             }
         }
     }
 
-    /// Lines that arrive within `wait`.
-    pub fn lines_within(&self, wait: Duration) -> Vec<String> {
-        let deadline = Instant::now() + wait;
-        let mut lines = Vec::new();
-        while let Ok(line) = self.lines.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-            lines.push(line);
+    /// Every stderr line so far, in order.
+    pub fn log_lines(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// `GET path` again and again until `accept` holds of the response, which is returned;
+    /// panics with `what`, the last response and the log at the deadline. For what is brought
+    /// up to date after the line reporting a rebuild (the pages listing many posts).
+    pub fn wait_for(&self, path: &str, what: &str, timeout: Duration, accept: impl Fn(&Response) -> bool) -> Response {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let response = self.get(path);
+            if accept(&response) {
+                return response;
+            }
+            if Instant::now() >= deadline {
+                panic!(
+                    "{path}: {what}, not within {timeout:?}; last response: {response:?}\nlog:\n{}",
+                    self.log_lines().join("\n")
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
         }
-        lines
     }
 
     /// `GET path` with a proper Host header.
@@ -87,12 +109,19 @@ impl Server {
     /// Sends SIGINT, as Ctrl-C does, and waits for the exit status.
     pub fn interrupt(mut self) -> std::process::ExitStatus {
         self.signal_interrupt();
-        let deadline = Instant::now() + Duration::from_secs(10);
+        self.wait_for_exit(STOP_WAIT).expect("serve did not stop after Ctrl-C")
+    }
+
+    /// The exit status, once the process has exited, or None after `timeout`.
+    fn wait_for_exit(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + timeout;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
+                return Some(status);
             }
-            assert!(Instant::now() < deadline, "serve did not stop after Ctrl-C");
+            if Instant::now() >= deadline {
+                return None;
+            }
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -105,10 +134,12 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         if self.child.try_wait().ok().flatten().is_none() {
+            // Ctrl-C first, so it removes its private output folder; killed only if it hangs.
             self.signal_interrupt();
-            std::thread::sleep(Duration::from_millis(100));
-            let _ = self.child.kill();
-            let _ = self.child.wait();
+            if self.wait_for_exit(STOP_WAIT).is_none() {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+            }
         }
     }
 }
@@ -134,7 +165,7 @@ impl Response {
 /// Sends `raw` to 127.0.0.1:`port` and reads until the server closes the connection.
 pub fn request(port: u16, raw: &str) -> Response {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     stream.write_all(raw.as_bytes()).unwrap();
     let mut bytes = Vec::new();
     let _ = stream.read_to_end(&mut bytes);
