@@ -44,9 +44,16 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it, when we can tell.
     pub hint: Option<String>,
-    /// The source line the position points into, shown with a caret under the column.
+    /// The source line the position points into (a window of it when long), shown with a
+    /// caret under the column.
     pub snippet: Option<String>,
+    /// Where in `snippet` the caret goes (1-based, in characters), when the snippet is a window.
+    pub caret: Option<usize>,
 }
+
+/// Longest source line kept in a diagnostic, in characters; a longer one is cut to a window
+/// around the column, so 20,000 warnings on one long line do not hold 20,000 copies of it.
+pub const SNIPPET_WIDTH: usize = 120;
 
 impl Diagnostic {
     /// An error with no place yet; add one with [`Diagnostic::at`] or [`Diagnostic::in_file`].
@@ -60,6 +67,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             snippet: None,
+            caret: None,
         }
     }
 
@@ -94,10 +102,28 @@ impl Diagnostic {
     }
 
     /// Attaches the source line under `self.line`, taken from the whole file's text.
-    pub fn with_source(mut self, source: &str) -> Self {
-        if let Some(line) = self.line {
-            self.snippet = source.lines().nth(line.saturating_sub(1)).map(|l| l.trim_end_matches('\r').to_string());
+    pub fn with_source(self, source: &str) -> Self {
+        match self.line.and_then(|line| source.lines().nth(line.saturating_sub(1))) {
+            Some(text) => self.with_line(text),
+            None => self,
         }
+    }
+
+    /// Attaches `text` as the source line the position points into; a long line is cut to
+    /// [`SNIPPET_WIDTH`] characters around the column.
+    pub fn with_line(mut self, text: &str) -> Self {
+        let text = text.trim_end_matches('\r');
+        let count = text.chars().count();
+        if count <= SNIPPET_WIDTH {
+            self.snippet = Some(text.to_string());
+            return self;
+        }
+        let column = self.column.unwrap_or(1).saturating_sub(1).min(count);
+        let start = column.saturating_sub(SNIPPET_WIDTH / 2).min(count - SNIPPET_WIDTH);
+        let window: String = text.chars().skip(start).take(SNIPPET_WIDTH).collect();
+        let (before, after) = (if start > 0 { "…" } else { "" }, if start + SNIPPET_WIDTH < count { "…" } else { "" });
+        self.snippet = Some(format!("{before}{window}{after}"));
+        self.caret = Some(column - start + 1 + before.chars().count());
         self
     }
 
@@ -132,29 +158,38 @@ impl Diagnostic {
         };
         let mut out = String::new();
         if let Some(place) = self.location() {
-            out.push_str(&paint(bold, &format!("{place}:")));
+            out.push_str(&paint(bold, &format!("{}:", visible(&place))));
             out.push(' ');
         }
         out.push_str(&paint(label_style, &format!("{label}:")));
         out.push(' ');
-        out.push_str(&paint(bold, &self.message));
+        out.push_str(&paint(bold, &visible(&self.message)));
         if let (Some(snippet), Some(line)) = (&self.snippet, self.line) {
             let number = line.to_string();
             let gutter = " ".repeat(number.len());
             let blue = AnsiColor::Blue.on_default().bold();
             out.push_str(&format!("\n{} {}", gutter, paint(blue, "|")));
-            out.push_str(&format!("\n{} {} {}", paint(blue, &number), paint(blue, "|"), snippet));
-            if let Some(column) = self.column {
-                let pad: String = snippet
-                    .chars()
-                    .take(column.saturating_sub(1))
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
+            out.push_str(&format!("\n{} {} {}", paint(blue, &number), paint(blue, "|"), visible(snippet)));
+            if let Some(column) = self.caret.or(self.column) {
+                // Under each character before the column: a tab for a tab, else as many spaces
+                // as the character takes once made visible.
+                let pad: String =
+                    snippet
+                        .chars()
+                        .take(column.saturating_sub(1))
+                        .map(|c| {
+                            if c == '\t' {
+                                "\t".to_string()
+                            } else {
+                                " ".repeat(visible(&c.to_string()).chars().count())
+                            }
+                        })
+                        .collect();
                 out.push_str(&format!("\n{} {} {}{}", gutter, paint(blue, "|"), pad, paint(label_style, "^")));
             }
         }
         if let Some(hint) = &self.hint {
-            out.push_str(&format!("\n  = {} {hint}", paint(bold, "help:")));
+            out.push_str(&format!("\n  = {} {}", paint(bold, "help:"), visible(hint)));
         }
         out
     }
@@ -164,6 +199,19 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render(false))
     }
+}
+
+/// `text` with control characters (other than tabs) written out as `\u{1b}`, so a post or
+/// an import cannot send terminal control sequences (a new window title, say) through a
+/// message.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\t') {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| if c.is_control() && c != '\t' { format!("\\u{{{:x}}}", c as u32) } else { c.to_string() })
+        .collect::<String>()
+        .into()
 }
 
 /// Shows a path with forward slashes, so messages read the same on every system.
@@ -292,6 +340,29 @@ mod tests {
             d.to_string(),
             "posts/x.md:3:7: error: invalid date `2011-13-45`\n  |\n3 | date: 2011-13-45\n  |       ^\n  = help: write YYYY-MM-DD"
         );
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        let d = Diagnostic::warning("title \u{1b}]0;pwned\u{7} here")
+            .at("posts/x.md", 2, 8)
+            .with_source("---\ntitle: \u{1b}]0;x\u{7}\n");
+        let text = d.to_string();
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text:?}");
+        assert!(text.contains("title \\u{1b}]0;pwned\\u{7} here"), "{text}");
+    }
+
+    #[test]
+    fn long_lines_are_cut_to_a_window_with_the_caret_in_place() {
+        let line = format!("{}TARGET{}", "a".repeat(5_000), "b".repeat(5_000));
+        let d = Diagnostic::warning("here").at("posts/x.md", 1, 5_001).with_source(&line);
+        let snippet = d.snippet.clone().unwrap();
+        assert!(snippet.chars().count() <= SNIPPET_WIDTH + 2, "{}", snippet.len());
+        let text = d.to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        let caret = lines[3].chars().position(|c| c == '^').unwrap();
+        let under: String = lines[2].chars().skip(caret).take(6).collect();
+        assert_eq!(under, "TARGET", "{text}");
     }
 
     #[test]

@@ -24,6 +24,9 @@ fn position(post: &Post, offset: usize) -> (usize, usize) {
     (post.body_line + line - 1, column)
 }
 
+/// Most warnings of one kind shown for one post; the rest are counted in one more warning.
+pub const WARNINGS_PER_POST: usize = 20;
+
 /// Text checks of one post as read from `text`: networks the registry does not know,
 /// networks named in the text but not listed, a title naming another Thing, images without
 /// alternative text.
@@ -32,6 +35,45 @@ pub fn post(post: &Post, text: &str, context: &PostContext<'_>) -> Vec<Diagnosti
     let mut warnings = unknown_networks(post, text, &split, context);
     warnings.extend(body_checks(post, text, context));
     warnings.extend(title_names_another_thing(post, text, &split));
+    warnings.extend(xml_forbidden(post, text));
+    capped(warnings, post)
+}
+
+/// The first character XML forbids (an escape or other control character pasted in): it is
+/// left out of feeds and the sitemap, which it would break.
+fn xml_forbidden(post: &Post, text: &str) -> Option<Diagnostic> {
+    let Some(offset) = text.find(crate::text::is_xml_forbidden) else {
+        // Written as a YAML escape (`"\e"`) it is not in the text, but in the value.
+        let fields = std::iter::once(&post.title).chain([&post.summary]).chain(post.tags.iter().map(|t| &t.name));
+        let c = fields.flat_map(|f| f.chars()).find(|&c| crate::text::is_xml_forbidden(c))?;
+        return Some(
+            Diagnostic::warning(format!("an invisible control character (U+{:04X}) that feeds cannot hold", c as u32))
+                .in_file(&post.source)
+                .with_hint("remove the escape from the frontmatter; it is left out of feeds and the sitemap"),
+        );
+    };
+    let c = text[offset..].chars().next()?;
+    let (line, column) = line_column(text.as_bytes(), offset);
+    Some(
+        Diagnostic::warning(format!("an invisible control character (U+{:04X}) that feeds cannot hold", c as u32))
+            .at(&post.source, line, column)
+            .with_source(text)
+            .with_hint("delete it; it is left out of feeds and the sitemap"),
+    )
+}
+
+/// At most [`WARNINGS_PER_POST`] of `warnings`, and a count of the rest.
+pub fn capped(mut warnings: Vec<Diagnostic>, post: &Post) -> Vec<Diagnostic> {
+    if warnings.len() > WARNINGS_PER_POST {
+        let more = warnings.len() - WARNINGS_PER_POST;
+        warnings.sort_by_key(|d| (d.line, d.column));
+        warnings.truncate(WARNINGS_PER_POST);
+        warnings.push(
+            Diagnostic::warning(format!("… and {more} more warnings like these in this post"))
+                .in_file(&post.source)
+                .with_hint("fix the ones shown, then run `cpdblog check` again"),
+        );
+    }
     warnings
 }
 
@@ -63,14 +105,13 @@ fn body_checks(post: &Post, text: &str, context: &PostContext<'_>) -> Vec<Diagno
         Diagnostic::warning(message).at(&post.source, line, column).with_source(text).with_hint(hint)
     };
     let listed: HashSet<&str> = post.networks.iter().map(|t| t.slug.as_str()).collect();
-    let candidates: Vec<&crate::programme::Network> = context
+    let mentions: Vec<(usize, usize)> = context
         .networks
-        .mentions(body)
+        .every_mention(body)
         .into_iter()
-        .map(|(_, n)| n)
-        .filter(|n| !listed.contains(n.slug.as_str()))
+        .filter(|&(_, n)| !listed.contains(context.networks.get(n).slug.as_str()))
         .collect();
-    if candidates.is_empty() && !body.contains("![") {
+    if mentions.is_empty() && !body.contains("![") {
         return Vec::new();
     }
     let mut warnings = Vec::new();
@@ -96,20 +137,24 @@ fn body_checks(post: &Post, text: &str, context: &PostContext<'_>) -> Vec<Diagno
             _ => {}
         }
     }
-    let mut first: Vec<Option<usize>> = vec![None; candidates.len()];
-    for range in &prose {
-        for (at, network) in context.networks.mentions(&body[range.clone()]) {
-            if let Some(i) = candidates.iter().position(|c| c.slug == network.slug) {
-                first[i].get_or_insert(range.start + at);
+    // The first mention of each network that falls in prose (not code, links or HTML).
+    let mut reported: HashSet<usize> = HashSet::new();
+    for (offset, n) in mentions {
+        let in_prose = prose.binary_search_by(|range| {
+            if range.end <= offset {
+                std::cmp::Ordering::Less
+            } else if range.start > offset {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
             }
-        }
-    }
-    for (network, offset) in candidates.iter().zip(first) {
-        if let Some(offset) = offset {
+        });
+        if in_prose.is_ok() && reported.insert(n) {
+            let name = &context.networks.get(n).name;
             warnings.push(warn(
-                format!("mentions {} but does not list it in `networks`", network.name),
+                format!("mentions {name} but does not list it in `networks`"),
                 offset,
-                format!("add it to networks, e.g. networks: [{}]", network.name),
+                format!("add it to networks, e.g. networks: [{name}]"),
             ));
         }
     }
@@ -173,7 +218,9 @@ impl Link {
             let (line, column) = position(post, range.start);
             let (message, hint) = explain(url, &target, is_image);
             let mut warning = Diagnostic::warning(message).at(&post.source, line, column).with_hint(hint);
-            warning.snippet = post.body.lines().nth(line - post.body_line).map(str::to_string);
+            if let Some(text) = post.body.lines().nth(line - post.body_line) {
+                warning = warning.with_line(text);
+            }
             links.push(Link { target, warning });
         }
         links

@@ -35,6 +35,9 @@ pub fn sanitise_comment_html(html: &str) -> String {
     COMMENT_SANITISER.clean(html).to_string()
 }
 
+/// Deepest nesting of elements a comment is rendered with; deeper, it is shown as text.
+pub const COMMENT_NESTING: usize = 64;
+
 /// The allow-list for comments: ammonia's defaults (formatting, lists, quotes, code, tables,
 /// links), without images, and with links only to http(s) and mail.
 static COMMENT_SANITISER: std::sync::LazyLock<ammonia::Builder<'static>> = std::sync::LazyLock::new(|| {
@@ -67,12 +70,21 @@ impl Markdown {
     /// An archived comment: Markdown with its HTML sanitised, so a comment can never inject
     /// script, styles, frames, forms or images; links get `rel="nofollow noopener noreferrer ugc"`.
     pub fn render_comment(&self, source: &str) -> String {
-        sanitise_comment_html(&self.render(source, true))
+        let html = self.render(source, true);
+        if crate::text::html_nesting(&html) > COMMENT_NESTING {
+            // The sanitiser's work grows with the square of the depth: a comment of 60,000
+            // `>` would take seconds. Nobody nests a real comment this deep; show it as text.
+            let mut text = String::from("<p>");
+            escape_into(source, &mut text, false);
+            text.push_str("</p>");
+            return text;
+        }
+        sanitise_comment_html(&html)
     }
 
     fn render(&self, source: &str, raw_html: bool) -> String {
         let mut events: Vec<Event<'_>> = Vec::new();
-        let mut used_ids: HashSet<String> = HashSet::new();
+        let mut used_ids = Ids::default();
         let mut heading: Option<(usize, Option<CowStr<'_>>)> = None;
         let mut code: Option<(String, String)> = None;
         for event in Parser::new_ext(source, OPTIONS) {
@@ -167,16 +179,31 @@ pub fn is_unsafe_url(url: &str, image: bool) -> bool {
     false
 }
 
-fn unique_id(base: String, used: &mut HashSet<String>) -> String {
-    let base = if base.is_empty() { "section".to_string() } else { base };
-    let mut candidate = base.clone();
-    let mut n = 1;
-    while !used.insert(candidate.clone()) {
-        candidate = format!("{base}-{n}");
-        n += 1;
-    }
-    candidate
+/// Ids taken on a page, and for each base the next number to try: finding a free id for
+/// the 30,000th heading of one name is one step, not 30,000.
+#[derive(Default)]
+struct Ids {
+    used: HashSet<String>,
+    next: std::collections::HashMap<String, usize>,
 }
+
+fn unique_id(base: String, ids: &mut Ids) -> String {
+    let base = if base.is_empty() { "section".to_string() } else { base };
+    if ids.used.insert(base.clone()) {
+        return base;
+    }
+    let n = ids.next.entry(base.clone()).or_insert(1);
+    loop {
+        let candidate = format!("{base}-{n}");
+        *n += 1;
+        if ids.used.insert(candidate.clone()) {
+            return candidate;
+        }
+    }
+}
+
+/// Longest code block highlighted, in bytes (a long program listing is a few KiB).
+pub const HIGHLIGHT_LIMIT: usize = 256 * 1024;
 
 fn code_block(language: &str, code: &str) -> String {
     let (pre_attributes, code_attributes) = if language.is_empty() {
@@ -186,7 +213,13 @@ fn code_block(language: &str, code: &str) -> String {
         escape_into(language, &mut escaped, true);
         (format!(" data-lang=\"{escaped}\""), format!(" class=\"language-{escaped}\""))
     };
-    let highlighted = if language.is_empty() { None } else { crate::highlight::highlight(code, language) };
+    // Highlighting wraps every token in a span: a very long block would make a page dozens
+    // of times its size, so past HIGHLIGHT_LIMIT it is shown plain.
+    let highlighted = if language.is_empty() || code.len() > HIGHLIGHT_LIMIT {
+        None
+    } else {
+        crate::highlight::highlight(code, language)
+    };
     let inner = highlighted.unwrap_or_else(|| {
         let mut out = String::with_capacity(code.len());
         escape_into(code, &mut out, false);

@@ -228,10 +228,19 @@ impl NetworkRegistry {
 
     /// The first place in `text` where each network is named, by its name or an alias, in any
     /// case, as a whole word (names under three letters, such as X, are left out as too
-    /// ambiguous): (byte offset, network), in network order. One pass over the text
-    /// (Aho-Corasick) whatever the number of networks. The import and the mention lint both
-    /// ask this, so they agree on what a mention is.
+    /// ambiguous): (byte offset, network), in network order. The import and the mention lint
+    /// both ask this (or [`NetworkRegistry::every_mention`]), so they agree on what a mention is.
     pub fn mentions(&self, text: &str) -> Vec<(usize, &Network)> {
+        let mut first: Vec<Option<usize>> = vec![None; self.networks.len()];
+        for (at, index) in self.every_mention(text) {
+            first[index].get_or_insert(at);
+        }
+        first.into_iter().enumerate().filter_map(|(i, at)| Some((at?, &self.networks[i]))).collect()
+    }
+
+    /// Every mention in `text`: (byte offset, index of the network in [`NetworkRegistry::iter`]),
+    /// in text order. One pass over the text (Aho-Corasick) whatever the number of networks.
+    pub fn every_mention(&self, text: &str) -> Vec<(usize, usize)> {
         let finder = self.mention_finder.get_or_init(|| {
             let spellings: Vec<(usize, &str)> =
                 self.networks.iter().enumerate().flat_map(|(i, n)| n.spellings().map(move |s| (i, s))).collect();
@@ -243,14 +252,16 @@ impl NetworkRegistry {
             Some((finder, spellings.into_iter().map(|(i, _)| i).collect()))
         });
         let Some((finder, owners)) = finder else { return Vec::new() };
-        let mut first: Vec<Option<usize>> = vec![None; self.networks.len()];
-        for found in finder.find_iter(text) {
-            let index = owners[found.pattern().as_usize()];
-            if is_whole_word(text, found.start(), found.end()) && first[index].is_none() {
-                first[index] = Some(found.start());
-            }
-        }
-        first.into_iter().enumerate().filter_map(|(i, at)| Some((at?, &self.networks[i]))).collect()
+        finder
+            .find_iter(text)
+            .filter(|found| is_whole_word(text, found.start(), found.end()))
+            .map(|found| (found.start(), owners[found.pattern().as_usize()]))
+            .collect()
+    }
+
+    /// The network at `index` of [`NetworkRegistry::iter`].
+    pub fn get(&self, index: usize) -> &Network {
+        &self.networks[index]
     }
 
     /// Every canonical name and alias, for "did you mean" suggestions.

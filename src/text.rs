@@ -66,6 +66,44 @@ pub fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, String::from_utf8_lossy(&before[line_start..]).chars().count() + 1)
 }
 
+/// True for characters XML 1.0 forbids (control characters but tab, newline and carriage
+/// return; U+FFFE and U+FFFF): a feed holding one is not XML, and readers reject it.
+pub fn is_xml_forbidden(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{fffe}' || c == '\u{ffff}'
+}
+
+/// `text` without the characters XML forbids.
+pub fn xml_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(is_xml_forbidden) { text.replace(is_xml_forbidden, "").into() } else { text.into() }
+}
+
+/// How deep elements nest, roughly (start tags less end tags; void and self-closed elements
+/// and comments do not count): a guard, not a parser.
+pub fn html_nesting(html: &str) -> usize {
+    const VOID: [&str; 14] =
+        ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"];
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        let end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..end];
+        if let Some(closing) = tag.strip_prefix('/') {
+            if !closing.is_empty() {
+                depth = depth.saturating_sub(1);
+            }
+        } else if tag.starts_with(|c: char| c.is_ascii_alphabetic()) && !tag.ends_with('/') {
+            let name = tag.split(|c: char| c.is_whitespace()).next().unwrap_or("").to_ascii_lowercase();
+            if !VOID.contains(&name.as_str()) {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+        }
+        rest = &rest[end.min(rest.len())..];
+    }
+    deepest
+}
+
 /// English month names, for dates shown to readers ("18 July 2011").
 pub const MONTHS: [&str; 12] = [
     "January",
@@ -112,6 +150,12 @@ mod tests {
         assert!(!is_web_url("javascript:alert(1)"));
         assert!(!is_web_url("mailto:a@b.org"));
         assert!(!is_web_url("//example.org"));
+    }
+
+    #[test]
+    fn xml_forbidden_characters_go() {
+        assert_eq!(xml_safe("a\u{1b}b\u{0}c\u{c}\u{fffe}\td\n"), "abc\td\n");
+        assert!(matches!(xml_safe("plain"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]

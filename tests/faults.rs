@@ -241,3 +241,108 @@ fn a_footnote_is_not_a_broken_link() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!stderr(&out).contains("posts/notes.md"), "{}", stderr(&out));
 }
+
+/// A site of one post, built with a hang detector: linear work finishes in seconds even in a
+/// debug build; the quadratic work these guard against took minutes.
+fn build_one_post(post: &str) -> (Fixture, Output) {
+    let site = Fixture::new("basic");
+    site.write("posts/big.md", post);
+    let mut command = cpdblog(&site.site, &["build"]);
+    command.env("NO_COLOR", "1");
+    let out = common::output_within(command, std::time::Duration::from_secs(120), "building a pathological post");
+    (site, out)
+}
+
+#[test]
+fn thirty_thousand_headings_of_one_name_build_in_linear_time() {
+    let (site, out) =
+        build_one_post(&format!("---\ntitle: H\ndate: 2011-01-01\n---\n{}", "## Same\n\n".repeat(30_000)));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = site.page("posts/big/index.html");
+    assert!(page.contains("id=\"same\"") && page.contains("id=\"same-29999\""));
+}
+
+#[test]
+fn twenty_thousand_broken_links_on_one_line_give_a_bounded_report() {
+    let body = format!("{}\n\n[b]: /nowhere/\n", "[a][b] ".repeat(20_000));
+    let (_site, out) = build_one_post(&format!("---\ntitle: R\ndate: 2011-01-02\n---\n{body}"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let check = run(&_site.site, &["check"]);
+    let err = stderr(&check);
+    let shown = err.matches("posts/big.md:5:").count();
+    assert_eq!(shown, 20, "at most 20 warnings of a kind per post: {shown}");
+    assert!(
+        regex::Regex::new(r"posts/big.md: warning: … and [0-9]{4,} more warnings like these in this post")
+            .unwrap()
+            .is_match(&err),
+        "{}",
+        &err[err.len().saturating_sub(600)..]
+    );
+    assert!(err.lines().all(|l| l.chars().count() < 200), "long lines are cut to a window");
+}
+
+#[test]
+fn a_comment_nested_sixty_thousand_deep_is_shown_as_text() {
+    let post = format!(
+        "---\ntitle: Q\ndate: 2011-01-04\ncomments:\n  - author: A\n    body: \"{} hi\"\n---\nbody\n",
+        ">".repeat(60_000)
+    );
+    let (site, out) = build_one_post(&post);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        site.page("posts/big/index.html").contains("&gt;&gt;&gt; hi")
+            || site.page("posts/big/index.html").contains("&gt; hi")
+    );
+}
+
+#[test]
+fn a_huge_code_block_makes_a_page_of_about_its_size() {
+    let code = "x = [1, 2, 3]  # comment\n".repeat(200_000);
+    let (site, out) = build_one_post(&format!("---\ntitle: C\ndate: 2011-01-05\n---\n```python\n{code}```\n"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = std::fs::metadata(site.public().join("posts/big/index.html")).unwrap().len() as usize;
+    assert!(page < 2 * code.len(), "page {page} bytes for {} bytes of code", code.len());
+}
+
+#[test]
+fn yaml_aliases_cannot_blow_a_small_file_up() {
+    let tags = vec!["*a"; 5_000].join(", ");
+    let post = format!("---\ntitle: &a \"{}\"\ndate: 2011-01-01\ntags: [{tags}]\n---\nx\n", "long ".repeat(200));
+    let site = Fixture::new("basic");
+    site.write("posts/bomb.md", &post);
+    let out = site.run(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("posts/bomb.md:2:1: error: the frontmatter expands to"), "{err}");
+}
+
+#[test]
+fn feeds_stay_xml_whatever_a_post_holds() {
+    let site = Fixture::new("basic");
+    site.write(
+        "posts/ctrl.md",
+        "---\ntitle: \"Bell \\a and escape \\e here\"\ndate: 2011-09-09\nthing: 6\ntags: [\"tab\\fform\"]\n---\nFirst \u{1b}[31mred\u{0} and \u{fffe} paragraph.\n",
+    );
+    let out = site.build();
+    for feed in ["atom.xml", "things/6/atom.xml", "sitemap.xml", "tags/tab-form/atom.xml"] {
+        let path = site.public().join(feed);
+        if !path.exists() {
+            continue; // tag feeds come with another issue
+        }
+        let xml = std::fs::read_to_string(&path).unwrap();
+        roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{feed} is not XML: {e}"));
+        assert!(xml.contains("Bell  and escape  here") || feed == "sitemap.xml", "{feed}");
+    }
+    let err = stderr(&out);
+    assert!(err.contains("posts/ctrl.md:7:7: warning: an invisible control character (U+001B)"), "{err}");
+}
+
+#[test]
+fn control_sequences_in_a_post_never_reach_the_terminal() {
+    let site = Fixture::new("basic");
+    site.write("posts/title.md", "---\ntitle: T\ndate: 2011-09-09\nnetworks: [\"\\e]0;pwned\\a\"]\n---\nx\n");
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert!(err.contains("`\\u{1b}]0;pwned\\u{7}` is not a known network"), "{err}");
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+}

@@ -117,6 +117,28 @@ pub struct RawFrontmatter {
     pub comments: Vec<RawComment>,
 }
 
+impl RawFrontmatter {
+    /// Bytes of text it holds once `*alias` references are expanded: a small file can name
+    /// one long value thousands of times.
+    pub fn expanded_size(&self) -> usize {
+        let many = |m: &Option<OneOrMany<Text>>| match m {
+            Some(OneOrMany::One(t)) => t.0.len(),
+            Some(OneOrMany::Many(v)) => v.iter().map(|t| t.0.len()).sum(),
+            None => 0,
+        };
+        let one = |t: &Option<Text>| t.as_ref().map_or(0, |t| t.0.len());
+        one(&self.title)
+            + one(&self.date)
+            + one(&self.slug)
+            + one(&self.summary)
+            + many(&self.thing)
+            + many(&self.networks)
+            + many(&self.tags)
+            + self.aliases.iter().map(|a| a.0.len()).sum::<usize>()
+            + self.comments.iter().map(RawComment::expanded_size).sum::<usize>()
+    }
+}
+
 /// An archived comment as written in frontmatter.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -135,6 +157,17 @@ pub struct RawComment {
     /// Replies to it.
     #[serde(default)]
     pub replies: Vec<RawComment>,
+}
+
+impl RawComment {
+    fn expanded_size(&self) -> usize {
+        let one = |t: &Option<Text>| t.as_ref().map_or(0, |t| t.0.len());
+        self.author.0.len()
+            + one(&self.date)
+            + one(&self.url)
+            + self.body.0.len()
+            + self.replies.iter().map(RawComment::expanded_size).sum::<usize>()
+    }
 }
 
 /// Frontmatter as cpdblog writes it (`new`, `import`); what it writes, the reader reads back

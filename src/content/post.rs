@@ -93,6 +93,10 @@ const DATE_HINT: &str = "write YYYY-MM-DD (2011-07-18) or an RFC 3339 date-time 
 /// a few KiB); anything bigger is a mistake or an attack on the YAML parser.
 pub const FRONTMATTER_LIMIT: usize = 64 * 1024;
 
+/// Most text frontmatter may hold once its `*alias` references are expanded (or four times
+/// what is written, if more): real frontmatter holds what it writes.
+pub const EXPANSION_LIMIT: usize = 256 * 1024;
+
 /// Longest summary taken from a first paragraph, in characters.
 const SUMMARY_LIMIT: usize = 300;
 
@@ -118,6 +122,17 @@ impl Post {
             d.hint = e.hint;
             Diagnostics::from(d)
         })?;
+        let expanded = raw.expanded_size();
+        if expanded > EXPANSION_LIMIT.max(4 * split.yaml.len()) {
+            return Err(Diagnostics::from(
+                Diagnostic::error(format!(
+                    "the frontmatter expands to {} KiB through `*alias` references",
+                    expanded / 1024
+                ))
+                .at(source, split.yaml_line, 1)
+                .with_hint("write the values out instead of repeating them with `&anchor` and `*alias`"),
+            ));
+        }
         let mut check = Checker { source, text, split: &split, context, problems: Diagnostics::default() };
         let title = check.title(raw.title);
         let date = check.date(raw.date);

@@ -4,6 +4,8 @@
 use std::sync::LazyLock;
 
 use htmd::HtmlToMarkdown;
+
+use crate::text::html_nesting;
 use htmd::options::{BrStyle, BulletListMarker, Options};
 
 thread_local! {
@@ -41,41 +43,14 @@ pub const MAX_NESTING: usize = 200;
 /// its layout-only elements (`div`, `span`, `font`, `center`, `section`, `article`) taken out,
 /// and, if that is still too deep, with every tag taken out: a flattened post, never a crash.
 pub fn shallow(html: &str) -> std::borrow::Cow<'_, str> {
-    if nesting(html) <= MAX_NESTING {
+    if html_nesting(html) <= MAX_NESTING {
         return html.into();
     }
     let layout_only = strip_tags_named(html, &["div", "span", "font", "center", "section", "article"]);
-    if nesting(&layout_only) <= MAX_NESTING {
+    if html_nesting(&layout_only) <= MAX_NESTING {
         return layout_only.into();
     }
     strip_tags(html).into()
-}
-
-/// How deep elements nest, roughly (start tags less end tags; void and self-closed elements
-/// and comments do not count): a guard, not a parser.
-fn nesting(html: &str) -> usize {
-    const VOID: [&str; 14] =
-        ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"];
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    let mut rest = html;
-    while let Some(at) = rest.find('<') {
-        rest = &rest[at + 1..];
-        let end = rest.find('>').unwrap_or(rest.len());
-        let tag = &rest[..end];
-        if let Some(closing) = tag.strip_prefix('/') {
-            if !closing.is_empty() {
-                depth = depth.saturating_sub(1);
-            }
-        } else if tag.starts_with(|c: char| c.is_ascii_alphabetic()) && !tag.ends_with('/') {
-            let name = tag.split(|c: char| c.is_whitespace()).next().unwrap_or("").to_ascii_lowercase();
-            if !VOID.contains(&name.as_str()) {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-        }
-        rest = &rest[end.min(rest.len())..];
-    }
-    deepest
 }
 
 /// `html` without the start and end tags of the elements named (their content stays).

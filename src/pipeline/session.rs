@@ -236,9 +236,9 @@ impl Session {
         let included: HashSet<usize> = site.posts.iter().map(address).collect();
         let mut warnings = Diagnostics::default();
         for entry in self.posts.values() {
-            if entry.post.as_ref().is_some_and(|post| included.contains(&address(post))) {
-                warnings.extend(entry.links.iter().filter_map(|link| link.check(produced)));
-            }
+            let Some(post) = entry.post.as_ref().filter(|post| included.contains(&address(post))) else { continue };
+            let broken: Vec<_> = entry.links.iter().filter_map(|link| link.check(produced)).collect();
+            warnings.extend(crate::lint::capped(broken, post));
         }
         warnings
     }
