@@ -27,22 +27,89 @@ fn position(post: &Post, offset: usize) -> (usize, usize) {
 /// Most warnings of one kind shown for one post; the rest are counted in one more warning.
 pub const WARNINGS_PER_POST: usize = 20;
 
+/// What the checks of one post found: its warnings, and its links into the site (checked
+/// once it is known which pages the build writes).
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// Warnings, at most [`WARNINGS_PER_POST`] of them and a count of the rest.
+    pub warnings: Vec<Diagnostic>,
+    /// Links and images pointing into a site published at the base URL given.
+    pub links: Vec<Link>,
+}
+
 /// Text checks of one post as read from `text`: networks the registry does not know,
 /// networks named in the text but not listed, a title naming another Thing, images without
-/// alternative text.
-pub fn post(post: &Post, text: &str, context: &PostContext<'_>) -> Vec<Diagnostic> {
-    let Ok(split) = frontmatter::split(text) else { return Vec::new() };
+/// alternative text, characters feeds cannot hold; and the post's links into a site published
+/// at `base`. The Markdown is parsed once for all of them.
+pub fn post(post: &Post, text: &str, context: &PostContext<'_>, base: &BaseUrl) -> Checked {
+    let Ok(split) = frontmatter::split(text) else { return Checked::default() };
+    let scan = Scan::of(post, base);
     let mut warnings = unknown_networks(post, text, &split, context);
-    warnings.extend(body_checks(post, text, context));
+    warnings.extend(scan.bare_images.iter().map(|&offset| {
+        warn_at(post, text, offset, "this image has no alternative text".into())
+            .with_hint("describe it for readers who cannot see it: ![A mind map of my networks](map.png)")
+    }));
+    warnings.extend(unlisted_mentions(post, text, context, &scan.prose));
     warnings.extend(title_names_another_thing(post, text, &split));
     warnings.extend(xml_forbidden(post, text));
-    capped(warnings, post)
+    Checked { warnings: capped(warnings, post), links: scan.links }
+}
+
+/// A warning at a byte offset of the post's body.
+fn warn_at(post: &Post, text: &str, offset: usize, message: String) -> Diagnostic {
+    let (line, column) = position(post, offset);
+    Diagnostic::warning(message).at(&post.source, line, column).with_source(text)
+}
+
+/// What one pass over a post's Markdown finds.
+struct Scan {
+    /// Offsets of images without alternative text.
+    bare_images: Vec<usize>,
+    /// Ranges of plain prose (not code, link targets or HTML), in order.
+    prose: Vec<std::ops::Range<usize>>,
+    /// Links into the site.
+    links: Vec<Link>,
+}
+
+impl Scan {
+    fn of(post: &Post, base: &BaseUrl) -> Self {
+        let body = post.body.as_str();
+        let page_dir = Route::Post(post.slug.clone()).address();
+        let mut scan = Scan { bare_images: Vec::new(), prose: Vec::new(), links: Vec::new() };
+        let mut image: Option<(usize, bool)> = None;
+        for (event, range) in Parser::new_ext(body, OPTIONS).into_offset_iter() {
+            match &event {
+                Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+                    let is_image = matches!(event, Event::Start(Tag::Image { .. }));
+                    if is_image {
+                        image = Some((range.start, false));
+                    }
+                    if let Some(target) = site_path(&base.absolute, &base.path, &page_dir, dest_url) {
+                        scan.links.push(Link::new(post, range.start, dest_url, target, is_image));
+                    }
+                }
+                Event::Text(t) | Event::Code(t) if image.is_some() => {
+                    if let Some((_, alt)) = image.as_mut() {
+                        *alt |= !t.trim().is_empty();
+                    }
+                }
+                Event::End(TagEnd::Image) => {
+                    if let Some((start, false)) = image.take() {
+                        scan.bare_images.push(start);
+                    }
+                }
+                Event::Text(_) => scan.prose.push(range),
+                _ => {}
+            }
+        }
+        scan
+    }
 }
 
 /// The first character XML forbids (an escape or other control character pasted in): it is
 /// left out of feeds and the sitemap, which it would break.
 fn xml_forbidden(post: &Post, text: &str) -> Option<Diagnostic> {
-    let Some(offset) = text.find(crate::text::is_xml_forbidden) else {
+    let Some(offset) = crate::text::find_xml_forbidden(text) else {
         // Written as a YAML escape (`"\e"`) it is not in the text, but in the value.
         let fields = std::iter::once(&post.title).chain([&post.summary]).chain(post.tags.iter().map(|t| &t.name));
         let c = fields.flat_map(|f| f.chars()).find(|&c| crate::text::is_xml_forbidden(c))?;
@@ -95,51 +162,22 @@ fn unknown_networks(post: &Post, text: &str, split: &Split<'_>, context: &PostCo
         .collect()
 }
 
-/// A known network mentioned in the prose (not in code) but not in `networks`, and images
-/// without alternative text. A plain search first: parsing the Markdown is paid only by posts
-/// that may need it.
-fn body_checks(post: &Post, text: &str, context: &PostContext<'_>) -> Vec<Diagnostic> {
-    let body = post.body.as_str();
-    let warn = |message: String, offset: usize, hint: String| {
-        let (line, column) = position(post, offset);
-        Diagnostic::warning(message).at(&post.source, line, column).with_source(text).with_hint(hint)
-    };
+/// A known network mentioned in the prose (not in code) but not in `networks`: the first
+/// mention of each.
+fn unlisted_mentions(
+    post: &Post,
+    text: &str,
+    context: &PostContext<'_>,
+    prose: &[std::ops::Range<usize>],
+) -> Vec<Diagnostic> {
     let listed: HashSet<&str> = post.networks.iter().map(|t| t.slug.as_str()).collect();
-    let mentions: Vec<(usize, usize)> = context
-        .networks
-        .every_mention(body)
-        .into_iter()
-        .filter(|&(_, n)| !listed.contains(context.networks.get(n).slug.as_str()))
-        .collect();
-    if mentions.is_empty() && !body.contains("![") {
-        return Vec::new();
-    }
-    let mut warnings = Vec::new();
-    let mut prose: Vec<std::ops::Range<usize>> = Vec::new();
-    let mut image: Option<(usize, String)> = None;
-    for (event, range) in Parser::new_ext(body, OPTIONS).into_offset_iter() {
-        match event {
-            Event::Start(Tag::Image { .. }) => image = Some((range.start, String::new())),
-            Event::Text(t) | Event::Code(t) if image.is_some() => {
-                if let Some((_, alt)) = image.as_mut() {
-                    alt.push_str(&t);
-                }
-            }
-            Event::End(TagEnd::Image) => match image.take() {
-                Some((start, alt)) if alt.trim().is_empty() => warnings.push(warn(
-                    "this image has no alternative text".into(),
-                    start,
-                    "describe it for readers who cannot see it: ![A mind map of my networks](map.png)".into(),
-                )),
-                _ => {}
-            },
-            Event::Text(_) => prose.push(range),
-            _ => {}
-        }
-    }
-    // The first mention of each network that falls in prose (not code, links or HTML).
     let mut reported: HashSet<usize> = HashSet::new();
-    for (offset, n) in mentions {
+    let mut warnings = Vec::new();
+    for (offset, n) in context.networks.every_mention(&post.body) {
+        let network = context.networks.get(n);
+        if listed.contains(network.slug.as_str()) || reported.contains(&n) {
+            continue;
+        }
         let in_prose = prose.binary_search_by(|range| {
             if range.end <= offset {
                 std::cmp::Ordering::Less
@@ -149,13 +187,13 @@ fn body_checks(post: &Post, text: &str, context: &PostContext<'_>) -> Vec<Diagno
                 std::cmp::Ordering::Equal
             }
         });
-        if in_prose.is_ok() && reported.insert(n) {
-            let name = &context.networks.get(n).name;
-            warnings.push(warn(
-                format!("mentions {name} but does not list it in `networks`"),
-                offset,
-                format!("add it to networks, e.g. networks: [{name}]"),
-            ));
+        if in_prose.is_ok() {
+            reported.insert(n);
+            let name = &network.name;
+            warnings.push(
+                warn_at(post, text, offset, format!("mentions {name} but does not list it in `networks`"))
+                    .with_hint(format!("add it to networks, e.g. networks: [{name}]")),
+            );
         }
     }
     warnings
@@ -204,26 +242,18 @@ pub struct Link {
 }
 
 impl Link {
-    /// The links of `post` that point into a site published at `base`.
-    pub fn find(post: &Post, base: &BaseUrl) -> Vec<Link> {
-        let page_dir = Route::Post(post.slug.clone()).address();
-        let mut links = Vec::new();
-        for (event, range) in Parser::new_ext(&post.body, OPTIONS).into_offset_iter() {
-            let (url, is_image) = match &event {
-                Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
-                Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
-                _ => continue,
-            };
-            let Some(target) = site_path(&base.absolute, &base.path, &page_dir, url) else { continue };
-            let (line, column) = position(post, range.start);
-            let (message, hint) = explain(url, &target, is_image);
-            let mut warning = Diagnostic::warning(message).at(&post.source, line, column).with_hint(hint);
-            if let Some(text) = post.body.lines().nth(line - post.body_line) {
-                warning = warning.with_line(text);
-            }
-            links.push(Link { target, warning });
-        }
-        links
+    /// A link at `offset` in the post's body to `url`, which points at `target` in the output.
+    fn new(post: &Post, offset: usize, url: &str, target: String, is_image: bool) -> Self {
+        let (line, column) = position(post, offset);
+        let (message, hint) = explain(url, &target, is_image);
+        let body = post.body.as_str();
+        let line_start = body[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = body[offset..].find('\n').map_or(body.len(), |i| offset + i);
+        let warning = Diagnostic::warning(message)
+            .at(&post.source, line, column)
+            .with_hint(hint)
+            .with_line(&body[line_start..line_end]);
+        Link { target, warning }
     }
 
     /// The warning when the build wrote nothing at this link's target; `produced` tells

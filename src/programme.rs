@@ -244,16 +244,18 @@ impl NetworkRegistry {
         let finder = self.mention_finder.get_or_init(|| {
             let spellings: Vec<(usize, &str)> =
                 self.networks.iter().enumerate().flat_map(|(i, n)| n.spellings().map(move |s| (i, s))).collect();
+            // Lower-case patterns searched in lower-cased text: the same matches as a
+            // case-insensitive search, and a good deal faster (its SIMD prefilter works).
             let finder = aho_corasick::AhoCorasick::builder()
                 .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-                .ascii_case_insensitive(true)
-                .build(spellings.iter().map(|(_, s)| s))
+                .build(spellings.iter().map(|(_, s)| s.to_ascii_lowercase()))
                 .ok()?;
             Some((finder, spellings.into_iter().map(|(i, _)| i).collect()))
         });
         let Some((finder, owners)) = finder else { return Vec::new() };
+        let lower = text.to_ascii_lowercase();
         finder
-            .find_iter(text)
+            .find_iter(&lower)
             .filter(|found| is_whole_word(text, found.start(), found.end()))
             .map(|found| (found.start(), owners[found.pattern().as_usize()]))
             .collect()

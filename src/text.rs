@@ -72,9 +72,23 @@ pub fn is_xml_forbidden(c: char) -> bool {
     (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{fffe}' || c == '\u{ffff}'
 }
 
+/// Byte offset of the first character XML forbids in `text`, found a byte at a time (the
+/// control characters are single bytes; U+FFFE and U+FFFF are found by substring search).
+pub fn find_xml_forbidden(text: &str) -> Option<usize> {
+    let bad = |b: u8| b < b' ' && !matches!(b, b'\t' | b'\n' | b'\r');
+    // Whole chunks at a time (no early exit inside one, so the compiler can vectorise it).
+    let chunk = text.as_bytes().chunks(64).position(|chunk| chunk.iter().fold(false, |found, &b| found | bad(b)));
+    let control = chunk.and_then(|i| text.as_bytes()[i * 64..].iter().position(|&b| bad(b)).map(|at| i * 64 + at));
+    let noncharacter = || text.find(['\u{fffe}', '\u{ffff}']);
+    match control {
+        Some(at) => Some(noncharacter().map_or(at, |other| other.min(at))),
+        None => noncharacter(),
+    }
+}
+
 /// `text` without the characters XML forbids.
 pub fn xml_safe(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.contains(is_xml_forbidden) { text.replace(is_xml_forbidden, "").into() } else { text.into() }
+    if find_xml_forbidden(text).is_some() { text.replace(is_xml_forbidden, "").into() } else { text.into() }
 }
 
 /// How deep elements nest, roughly (start tags less end tags; void and self-closed elements
@@ -156,6 +170,9 @@ mod tests {
     fn xml_forbidden_characters_go() {
         assert_eq!(xml_safe("a\u{1b}b\u{0}c\u{c}\u{fffe}\td\n"), "abc\td\n");
         assert!(matches!(xml_safe("plain"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(find_xml_forbidden("ab\u{ffff}c\u{1}"), Some(2));
+        assert_eq!(find_xml_forbidden("é\u{1}"), Some(2));
+        assert_eq!(find_xml_forbidden("tab\tok\r\n"), None);
     }
 
     #[test]

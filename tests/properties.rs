@@ -74,7 +74,8 @@ proptest! {
             Ok(post) => {
                 prop_assert!(!post.slug.is_empty());
                 prop_assert!(post.slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{}", post.slug);
-                for warning in cpdblog::lint::post(&post, &text, &context) {
+                let base = cpdblog::config::BaseUrl::parse("https://x.org/blog/").unwrap();
+                for warning in cpdblog::lint::post(&post, &text, &context, &base).warnings {
                     let lines = text.lines().count() + 1;
                     prop_assert!(warning.line.is_none_or(|line| line >= 1 && line <= lines), "{}", warning);
                 }

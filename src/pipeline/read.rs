@@ -40,13 +40,16 @@ impl Entry {
         let stamp = stamp_of(&site_dir.join(relative));
         let context = settings.post_context();
         match content::read_post(site_dir, relative, &context) {
-            Ok(read) => Self {
-                stamp,
-                diagnostics: lint::post(&read.post, &read.text, &context).into_iter().collect(),
-                links: Link::find(&read.post, &settings.config.base_url),
-                post: Some(Arc::new(read.post)),
-                prepared: None,
-            },
+            Ok(read) => {
+                let checked = lint::post(&read.post, &read.text, &context, &settings.config.base_url);
+                Self {
+                    stamp,
+                    diagnostics: checked.warnings.into_iter().collect(),
+                    links: checked.links,
+                    post: Some(Arc::new(read.post)),
+                    prepared: None,
+                }
+            }
             Err(problems) => Self {
                 stamp,
                 post: None,
