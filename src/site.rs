@@ -1,7 +1,11 @@
 //! The site model: the posts a build includes, newest first, grouped by Thing, network and
 //! tag. Built once from loaded posts; rendering reads it and never changes it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+// A fast hash for the many short keys (slugs) grouped on every rebuild; order never
+// depends on it (groups are sorted by name).
+type HashMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -76,8 +80,8 @@ impl Site {
         posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
 
         let mut by_thing: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
-        let mut networks_used: HashMap<String, TermGroup> = HashMap::new();
-        let mut tags_used: HashMap<String, TermGroup> = HashMap::new();
+        let mut networks_used: HashMap<String, TermGroup> = HashMap::default();
+        let mut tags_used: HashMap<String, TermGroup> = HashMap::default();
         for (index, post) in posts.iter().enumerate() {
             for &thing in &post.things {
                 by_thing.entry(thing).or_default().push(index);
@@ -117,7 +121,7 @@ impl Site {
 /// Two posts with one slug would write one page: an error naming both files.
 pub fn duplicate_slugs<'a>(posts: impl IntoIterator<Item = &'a Post>) -> Diagnostics {
     let mut problems = Diagnostics::default();
-    let mut seen: HashMap<&str, &Post> = HashMap::new();
+    let mut seen: HashMap<&str, &Post> = HashMap::with_capacity_and_hasher(1024, Default::default());
     for post in posts {
         if let Some(first) = seen.insert(&post.slug, post) {
             problems.push(

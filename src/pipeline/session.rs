@@ -6,7 +6,11 @@
 //! everything. Either way the output is what a clean build writes, byte for byte, and the
 //! warnings are those of the whole site.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+// Fast hashes for the page and post maps consulted on every preview rebuild.
+type HashMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
+type HashSet<T> = std::collections::HashSet<T, ahash::RandomState>;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -119,7 +123,7 @@ impl Session {
             template_problems: Diagnostics::default(),
             posts: BTreeMap::new(),
             scan_problems: Diagnostics::default(),
-            pages: HashMap::new(),
+            pages: HashMap::default(),
             statics: BTreeSet::new(),
             full_render_due: true,
             remember_pages: true,

@@ -2,7 +2,10 @@
 //! fingerprint changed), copy the static files, and bring the output up to date; nothing is
 //! written unless every page rendered.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+type HashMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
+type HashSet<T> = std::collections::HashSet<T, ahash::RandomState>;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
@@ -131,13 +134,13 @@ impl Session {
                 .filter(|(path, _)| !statics.contains(path))
                 .collect()
         } else {
-            HashMap::new()
+            HashMap::default()
         };
         self.statics = statics;
         self.full_render_due = !self.remember_pages;
         self.deferred.clear();
         if self.remember_pages {
-            produced = HashSet::new();
+            produced = HashSet::default();
         }
         let produced = (!self.remember_pages).then_some(produced);
         Ok(Written { produced, files, pages_rendered: pages.len(), changes })
@@ -186,7 +189,7 @@ impl Session {
         let changes = update_in_place(output, &files, &stale).map_err(|e| cannot_update(output, e))?;
         // Pages left for `finish` keep their old fingerprint until they are written.
         let waiting: HashSet<&str> = later.iter().map(|(_, path, _)| path.as_str()).collect();
-        let mut next: HashMap<String, u64> = HashMap::with_capacity(fingerprints.len());
+        let mut next: HashMap<String, u64> = HashMap::with_capacity_and_hasher(fingerprints.len(), Default::default());
         for (path, fingerprint) in fingerprints {
             if statics.contains(&path) {
                 continue;

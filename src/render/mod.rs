@@ -10,7 +10,7 @@ pub mod sitemap;
 pub mod templates;
 mod values;
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::Hash;
 use std::sync::Arc;
 
 use tera::{Context, Value};
@@ -91,9 +91,9 @@ impl Prepared {
 }
 
 fn hash_of(value: &impl Hash) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
+    // Fixed seeds: a fingerprint is compared only with one of the same process, and
+    // must not vary between two hashes of one value.
+    ahash::RandomState::with_seeds(0x63, 0x70, 0x64, 0x23).hash_one(value)
 }
 
 /// Renders pages of one site.

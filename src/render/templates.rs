@@ -35,9 +35,9 @@ impl Templates {
     pub fn load(site_dir: &Path, theme: &Theme) -> Result<Self, Diagnostics> {
         let mut sources = Sources::new();
         let mut problems = Diagnostics::default();
-        if let Some(dir) = DEFAULT_THEME.get_dir("templates") {
+        if let Some(dir) = DEFAULT_THEME.get_dir(TEMPLATES_DIR) {
             for file in embedded_files(dir) {
-                let name = display_path(file.path().strip_prefix("templates").unwrap_or(file.path()));
+                let name = display_path(file.path().strip_prefix(TEMPLATES_DIR).unwrap_or(file.path()));
                 let text = file.contents_utf8().unwrap_or_default().to_string();
                 sources.insert(name.clone(), (text, PathBuf::from(format!("(built-in theme) templates/{name}"))));
             }
