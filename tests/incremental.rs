@@ -293,6 +293,17 @@ fn edits_adds_renames_deletes_and_mistakes_end_like_a_clean_build() {
             true,
         ),
         (
+            "the preview folder deleted, then a post saved",
+            Box::new(|l| {
+                std::fs::remove_dir_all(&l.output).unwrap();
+                let path = "posts/2011-07-18-online-networks.md";
+                let text = std::fs::read_to_string(l.site().join(path)).unwrap();
+                l.write(path, &format!("{text}\nSaved after the preview folder went.\n"));
+                vec!["posts/2011-07-18-online-networks.md"]
+            }),
+            true,
+        ),
+        (
             "editor noise only",
             Box::new(|l| {
                 l.write("posts/.2011-06-20-blogging.md.swp", "swap");

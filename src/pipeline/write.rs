@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use super::session::{Finished, Session, Target, address};
 use super::{Changed, copy_static};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::output::{Changes, Collected, Discard, Sink, Staging, update_in_place};
+use crate::output::{Changes, Collected, Discard, MARKER, Sink, Staging, update_in_place};
 use crate::render::{Page, Prepared, Renderer, Templates};
 use crate::site::Site;
 
@@ -51,6 +51,10 @@ pub fn render_pages(renderer: &Renderer<'_>, pages: &[Page], sink: &dyn Sink) ->
 impl Session {
     /// Renders `site` and brings the target up to date with it.
     pub(super) fn write(&mut self, site: Site, changed: &Changed) -> Result<Written, Diagnostics> {
+        if let Target::Folder(output) = &self.target {
+            // The output was deleted or emptied behind our back: write it all again.
+            self.full_render_due |= !output.join(MARKER).is_file();
+        }
         let prepared = self.prepare(&site);
         let mut templates = self.templates.take().expect("checked: the templates loaded");
         if self.full_render_due {
