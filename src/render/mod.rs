@@ -96,6 +96,33 @@ fn hash_of(value: &impl Hash) -> u64 {
     ahash::RandomState::with_seeds(0x63, 0x70, 0x64, 0x23).hash_one(value)
 }
 
+/// How many times its text a post's page may be (plus the theme's share, [`PAGE_ALLOWANCE`]):
+/// Markdown and highlighting make pages a few times their source, never dozens.
+pub const PAGE_GROWTH: usize = 32;
+
+/// What a page may hold besides its post: the theme, navigation and lists.
+pub const PAGE_ALLOWANCE: usize = 4 * 1024 * 1024;
+
+/// A post whose page would be far larger than its text (a construct that multiplies) is an
+/// error naming the post, not a page of hundreds of megabytes.
+fn check_page_size(post: &Post, bytes: usize) -> Result<(), Diagnostic> {
+    let text = post.body.len() + post.title.len() + comments_size(&post.comments);
+    if bytes <= PAGE_GROWTH * text + PAGE_ALLOWANCE {
+        return Ok(());
+    }
+    Err(Diagnostic::error(format!(
+        "this post would make a page of {} MiB from {} KiB of text",
+        bytes / (1024 * 1024),
+        text / 1024
+    ))
+    .in_file(&post.source)
+    .with_hint("look for something repeated many times (a long code block, a huge table) and shorten it"))
+}
+
+fn comments_size(comments: &[crate::content::Comment]) -> usize {
+    comments.iter().map(|c| c.body.len() + c.author.len() + comments_size(&c.replies)).sum()
+}
+
 /// Renders pages of one site.
 pub struct Renderer<'a> {
     site: &'a Site,
@@ -146,6 +173,9 @@ impl<'a> Renderer<'a> {
         let mut out = Vec::with_capacity(16 * 1024);
         let values = context.to_tera(&self.markdown, &self.site.config);
         self.templates.render_to(context.template, &values, &described, &mut out)?;
+        if let Page::Post(i) = page {
+            check_page_size(&self.site.posts[i], out.len())?;
+        }
         if context.template.ends_with(".xml") {
             // Feeds and the sitemap must stay XML whatever a post holds (lint warns at the place).
             if let Ok(text) = std::str::from_utf8(&out)
@@ -259,5 +289,26 @@ impl<'a> Renderer<'a> {
 
     fn listing(&self, indexes: impl IntoIterator<Item = usize>) -> Listing<'_> {
         Listing(indexes.into_iter().map(|i| Shared(&self.prepared[i])).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_far_larger_than_its_post_is_an_error_naming_it() {
+        let config = crate::config::SiteConfig::parse("title: T\nbase_url: https://x.org/\n").unwrap();
+        let programme = crate::programme::Programme::from_config(&config);
+        let networks = crate::programme::NetworkRegistry::from_config(&config).unwrap();
+        let context = crate::content::PostContext { programme: &programme, networks: &networks };
+        let text = format!("---\ntitle: T\ndate: 2011-01-01\n---\n{}", "word ".repeat(2_000));
+        let post = Post::from_source(std::path::Path::new("posts/x.md"), &text, &context).unwrap();
+        assert!(check_page_size(&post, 4 * 1024 * 1024 + 100_000).is_ok(), "a theme's worth over the text is fine");
+        let err = check_page_size(&post, 300 * 1024 * 1024).unwrap_err().to_string();
+        assert!(
+            err.starts_with("posts/x.md: error: this post would make a page of 300 MiB from 9 KiB of text"),
+            "{err}"
+        );
     }
 }
