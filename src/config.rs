@@ -44,6 +44,22 @@ pub struct SiteConfig {
     pub cname: Option<String>,
     /// Whether raw HTML in posts is kept (imported posts are full of it) or shown as text.
     pub raw_html: bool,
+    /// Links in the site's navigation, in order: pages of the site or other addresses.
+    pub menu: Vec<MenuItem>,
+}
+
+/// A link of the site's menu, as written in site.yaml.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, Hash)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    /// The link text.
+    pub label: String,
+    /// The slug of a page under pages/.
+    #[serde(default)]
+    pub page: Option<String>,
+    /// Any other address: a path of the site (`/things/`) or an http(s) URL.
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 /// Which programme of numbered Things the posts follow.
@@ -115,6 +131,9 @@ struct RawConfig {
     /// Whether raw HTML in posts is kept (imported posts are full of it) or shown as text.
     #[serde(default = "default_raw_html")]
     pub raw_html: bool,
+    /// Links in the site's navigation.
+    #[serde(default)]
+    pub menu: Vec<MenuItem>,
 }
 
 /// A network declared in `site.yaml`.
@@ -295,6 +314,7 @@ impl RawConfig {
                 paginate: self.paginate,
                 cname: self.cname,
                 raw_html: self.raw_html,
+                menu: self.menu,
             }),
             _ => Err(problems),
         }
@@ -335,6 +355,18 @@ impl RawConfig {
             let url = comments.url.trim();
             if !(is_web_url(url) || url.starts_with("mailto:")) {
                 report("comments", format!("comments.url `{url}` must be an http(s) or mailto: URL"), "");
+            }
+        }
+        for item in &self.menu {
+            let hint = "each menu item has a label and either `page: SLUG` or `url: ADDRESS`";
+            match (&item.page, &item.url) {
+                (Some(_), None) => {}
+                (None, Some(url)) if is_web_url(url) || url.starts_with('/') => {}
+                (None, Some(url)) => report("menu", format!("menu url `{url}` must start with / or http(s)://"), hint),
+                _ => report("menu", format!("menu item `{}` needs exactly one of `page` and `url`", item.label), hint),
+            }
+            if item.label.trim().is_empty() {
+                report("menu", "a menu item needs a label".into(), hint);
             }
         }
         for network in &self.networks {

@@ -19,11 +19,13 @@ pub const STATIC_DIR: &str = "static";
 pub const TEMPLATES_DIR: &str = "templates";
 /// Local themes, each with `templates/` and `static/`.
 pub const THEMES_DIR: &str = "themes";
+/// Standalone pages: About me, My CPD plan.
+pub const PAGES_DIR: &str = "pages";
 /// The default output folder.
 pub const OUTPUT_DIR: &str = "public";
 
 /// Folders holding the site's sources: an output folder inside one of them would destroy them.
-pub const SOURCE_DIRS: [&str; 4] = [POSTS_DIR, STATIC_DIR, TEMPLATES_DIR, THEMES_DIR];
+pub const SOURCE_DIRS: [&str; 5] = [POSTS_DIR, PAGES_DIR, STATIC_DIR, TEMPLATES_DIR, THEMES_DIR];
 
 /// The folder of a local theme, relative to the site.
 pub fn theme_dir(name: &str) -> PathBuf {

@@ -37,7 +37,14 @@ pub enum Route {
     Search,
     /// `search.json`.
     SearchIndex,
+    /// A standalone page: `SLUG/`.
+    Page(String),
+    /// An old address that redirects: a folder (`2011/07/18/old/`) or a file (`old.html`).
+    Alias(String),
 }
+
+/// The first path segments the site's own sections use: a page may not take one as its slug.
+pub const SECTIONS: [&str; 7] = ["posts", "things", "networks", "tags", "page", "portfolio", "search"];
 
 impl Route {
     /// The address relative to the site root, as linked: `posts/x/` for a page (a folder),
@@ -60,7 +67,41 @@ impl Route {
             Route::Portfolio => "portfolio/".into(),
             Route::Search => "search/".into(),
             Route::SearchIndex => "search.json".into(),
+            Route::Page(slug) => format!("{slug}/"),
+            Route::Alias(path) => path.clone(),
         }
+    }
+
+    /// The redirect route of an old address as written in `aliases:`: a path
+    /// (`/2011/07/18/old-slug/`) or an absolute URL, whose path part is used. A path without a
+    /// file extension is a folder (`…/index.html`). Paths that could leave the output (`..`),
+    /// empty ones and the site's root are refused, with the reason.
+    pub fn alias(written: &str) -> Result<Route, String> {
+        let written = written.trim();
+        let path = if crate::text::is_web_url(written) {
+            let after_scheme = &written[written.find("//").map_or(0, |i| i + 2)..];
+            after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
+        } else {
+            written
+        };
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        if !path.starts_with('/') {
+            return Err(format!("alias `{written}` must be a path from the site's root (starting with /) or a URL"));
+        }
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        if segments.is_empty() {
+            return Err(format!("alias `{written}` is the site's home page"));
+        }
+        if segments.iter().any(|s| matches!(*s, "." | "..") || s.contains(['\\', '\0'])) {
+            return Err(format!("alias `{written}` must not contain `.`, `..` or backslashes"));
+        }
+        let last = segments[segments.len() - 1];
+        let is_file = !path.ends_with('/') && last.contains('.');
+        let mut address = segments.join("/");
+        if !is_file {
+            address.push('/');
+        }
+        Ok(Route::Alias(address))
     }
 
     /// The file written, relative to the output folder: a folder address gets `index.html`.
@@ -104,5 +145,21 @@ mod tests {
         assert_eq!(Route::Thing(6).url(&base), "/cpd/things/6/");
         assert_eq!(Route::Tag("cpd".into()).permalink(&base), "https://alex.github.io/cpd/tags/cpd/");
         assert_eq!(Route::Home(1).url(&base), "/cpd/");
+        assert_eq!(Route::Page("about".into()).file(), "about/index.html");
+    }
+
+    #[test]
+    fn aliases_are_paths_inside_the_site() {
+        let file = |w: &str| Route::alias(w).map(|r| r.file());
+        assert_eq!(file("/2011/07/18/old-slug/").unwrap(), "2011/07/18/old-slug/index.html");
+        assert_eq!(file("/2011/07/18/old-slug").unwrap(), "2011/07/18/old-slug/index.html");
+        assert_eq!(file("https://old.example.org/2011/07/x.html?p=1").unwrap(), "2011/07/x.html");
+        assert_eq!(
+            file("http://old.example.org/?p=123").unwrap_err(),
+            "alias `http://old.example.org/?p=123` is the site's home page"
+        );
+        assert!(file("/a/../../etc/").is_err());
+        assert!(file("relative/path").is_err());
+        assert!(file("/").is_err());
     }
 }

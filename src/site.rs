@@ -2,18 +2,21 @@
 //! tag. Built once from loaded posts; rendering reads it and never changes it.
 
 use std::collections::BTreeMap;
-
-// A fast hash for the many short keys (slugs) grouped on every rebuild; order never
-// depends on it (groups are sorted by name).
-type HashMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
 use crate::config::{BaseUrl, SiteConfig};
-use crate::content::{Post, Term};
+use crate::content::{Post, SitePage, Term};
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+use crate::layout::CONFIG_FILE;
 use crate::programme::{NetworkRegistry, Programme};
+use crate::route::{Route, SECTIONS};
+
+// A fast hash for the many short keys (slugs) grouped on every rebuild; order never
+// depends on it (groups are sorted by name).
+type HashMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
 
 /// Which posts a build includes.
 #[derive(Debug, Clone, Copy)]
@@ -59,6 +62,34 @@ pub struct Site {
     pub left_out: usize,
     /// The moment the build treats as now (posts after it are scheduled).
     pub now: DateTime<Utc>,
+    /// Standalone pages included, by slug.
+    pub pages: Vec<Arc<SitePage>>,
+    /// Old addresses of included posts and pages, each a redirect page.
+    pub redirects: Vec<Redirect>,
+    /// The site's menu: site.yaml's items, then pages that ask for a place, by order.
+    pub menu: Vec<MenuLink>,
+}
+
+/// An old address that sends readers on to a post or page.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Redirect {
+    /// The old address.
+    pub from: Route,
+    /// Where it now is.
+    pub to: Route,
+    /// The title of what it now is.
+    pub title: String,
+    /// The file that declares it, for messages.
+    pub source: PathBuf,
+}
+
+/// A link of the menu.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MenuLink {
+    /// The link text.
+    pub label: String,
+    /// A page of the site, or another address as written.
+    pub target: Result<Route, String>,
 }
 
 impl Site {
@@ -68,15 +99,26 @@ impl Site {
         programme: Programme,
         networks: NetworkRegistry,
         mut posts: Vec<Arc<Post>>,
+        mut pages: Vec<Arc<SitePage>>,
         selection: Selection,
     ) -> Result<Self, Diagnostics> {
-        let problems = duplicate_slugs(posts.iter().map(|p| &**p));
+        let mut problems = duplicate_slugs(posts.iter().map(|p| &**p));
+        pages.retain(|p| selection.drafts || !p.draft);
+        pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+        problems.extend(page_clashes(&pages));
+        let menu = menu(&config, &pages).unwrap_or_else(|found| {
+            problems.extend(found);
+            Vec::new()
+        });
+        let total = posts.len();
+        posts.retain(|p| (selection.drafts || !p.draft) && (selection.future || p.date.instant() <= selection.now));
+        let redirects = redirects(&posts, &pages).unwrap_or_else(|found| {
+            problems.extend(found);
+            Vec::new()
+        });
         if problems.has_errors() {
             return Err(problems);
         }
-
-        let total = posts.len();
-        posts.retain(|p| (selection.drafts || !p.draft) && (selection.future || p.date.instant() <= selection.now));
         posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
 
         let mut by_thing: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
@@ -94,6 +136,9 @@ impl Site {
             }
         }
         Ok(Self {
+            pages,
+            redirects,
+            menu,
             base: config.base_url.clone(),
             config,
             programme,
@@ -137,6 +182,102 @@ pub fn duplicate_slugs<'a>(posts: impl IntoIterator<Item = &'a Post>) -> Diagnos
         }
     }
     problems
+}
+
+/// A page whose slug is a section of the site, or another page's: errors naming both.
+fn page_clashes(pages: &[Arc<SitePage>]) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let mut seen: HashMap<&str, &SitePage> = HashMap::default();
+    for page in pages {
+        if SECTIONS.contains(&page.slug.as_str()) {
+            problems.push(
+                Diagnostic::error(format!("the page address /{}/ is the site's own {} section", page.slug, page.slug))
+                    .in_file(&page.source)
+                    .with_hint("set another `slug:` in the page"),
+            );
+        }
+        if let Some(first) = seen.insert(&page.slug, page) {
+            problems.push(
+                Diagnostic::error(format!(
+                    "two pages have the address /{}/: {} and {}",
+                    page.slug,
+                    display_path(&first.source),
+                    display_path(&page.source)
+                ))
+                .in_file(&page.source)
+                .with_hint("set a different `slug:` in one of them"),
+            );
+        }
+    }
+    problems
+}
+
+/// The menu: site.yaml's items in order (a page named there must exist), then the pages that
+/// ask for a place, by their order and label.
+fn menu(config: &SiteConfig, pages: &[Arc<SitePage>]) -> Result<Vec<MenuLink>, Diagnostics> {
+    let mut problems = Diagnostics::default();
+    let mut links = Vec::new();
+    for item in &config.menu {
+        let target = match (&item.page, &item.url) {
+            (Some(slug), _) if pages.iter().any(|p| &p.slug == slug) => Ok(Route::Page(slug.clone())),
+            (Some(slug), _) => {
+                problems.push(
+                    Diagnostic::error(format!("menu item `{}` links to page `{slug}`, which pages/ does not have", item.label))
+                        .in_file(CONFIG_FILE)
+                        .with_hint("write the page's slug (its file name without .md), or use `url:`; a draft page is built only with --drafts"),
+                );
+                continue;
+            }
+            (None, url) => Err(url.clone().unwrap_or_default()),
+        };
+        links.push(MenuLink { label: item.label.trim().to_string(), target });
+    }
+    let mut placed: Vec<&SitePage> = pages.iter().filter(|p| p.menu.is_some()).map(|p| &**p).collect();
+    placed.sort_by_key(|p| p.menu.as_ref().map(|m| (m.order, m.label.clone())));
+    for page in placed {
+        let label = page.menu.as_ref().map(|m| m.label.clone()).unwrap_or_default();
+        links.push(MenuLink { label, target: Ok(Route::Page(page.slug.clone())) });
+    }
+    if problems.has_errors() { Err(problems) } else { Ok(links) }
+}
+
+/// The redirect pages of every included post's and page's old addresses; one address
+/// claimed twice is an error naming both files.
+fn redirects(posts: &[Arc<Post>], pages: &[Arc<SitePage>]) -> Result<Vec<Redirect>, Diagnostics> {
+    let from_posts = posts.iter().flat_map(|p| {
+        p.aliases.iter().map(|from| Redirect {
+            from: from.clone(),
+            to: Route::Post(p.slug.clone()),
+            title: p.title.clone(),
+            source: p.source.clone(),
+        })
+    });
+    let from_pages = pages.iter().flat_map(|p| {
+        p.aliases.iter().map(|from| Redirect {
+            from: from.clone(),
+            to: Route::Page(p.slug.clone()),
+            title: p.title.clone(),
+            source: p.source.clone(),
+        })
+    });
+    let mut redirects: Vec<Redirect> = from_posts.chain(from_pages).collect();
+    redirects.sort_by(|a, b| a.from.cmp(&b.from).then_with(|| a.source.cmp(&b.source)));
+    let mut problems = Diagnostics::default();
+    for pair in redirects.windows(2) {
+        if pair[0].from == pair[1].from {
+            problems.push(
+                Diagnostic::error(format!(
+                    "the old address /{} is claimed twice: by {} and {}",
+                    pair[1].from.address(),
+                    display_path(&pair[0].source),
+                    display_path(&pair[1].source)
+                ))
+                .in_file(&pair[1].source)
+                .with_hint("keep the alias in one of them"),
+            );
+        }
+    }
+    if problems.has_errors() { Err(problems) } else { Ok(redirects) }
 }
 
 fn group(groups: &mut HashMap<String, TermGroup>, term: &Term, index: usize) {

@@ -293,6 +293,30 @@ fn edits_adds_renames_deletes_and_mistakes_end_like_a_clean_build() {
             true,
         ),
         (
+            "a page added, in the menu, with an old address",
+            Box::new(|l| {
+                l.write("pages/about.md", "---\ntitle: About me\nmenu: 1\naliases: [/about-me/]\n---\nHello.\n");
+                vec!["pages/about.md"]
+            }),
+            true,
+        ),
+        (
+            "the page edited",
+            Box::new(|l| {
+                l.write("pages/about.md", "---\ntitle: About this blog\nmenu: 1\n---\nHello again.\n");
+                vec!["pages/about.md"]
+            }),
+            true,
+        ),
+        (
+            "the page deleted",
+            Box::new(|l| {
+                std::fs::remove_file(l.site().join("pages/about.md")).unwrap();
+                vec!["pages/about.md"]
+            }),
+            true,
+        ),
+        (
             "the preview folder deleted, then a post saved",
             Box::new(|l| {
                 std::fs::remove_dir_all(&l.output).unwrap();

@@ -4,6 +4,7 @@
 
 pub mod date;
 pub mod frontmatter;
+mod page;
 mod post;
 
 use std::path::{Path, PathBuf};
@@ -11,10 +12,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Deserializer};
 
 pub use date::PostDate;
+pub use page::{MenuPlace, SitePage};
 pub use post::{Comment, Post, PostContext, Term, slug_from_file_name};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
-use crate::layout::{self, POSTS_DIR, Walk};
+use crate::layout::{self, PAGES_DIR, POSTS_DIR, Walk};
 use crate::text::line_column;
 
 /// Largest post file read: a long reflection is tens of KiB.
@@ -53,6 +55,18 @@ pub fn find_posts(site_dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
     Ok(layout::walk(site_dir, spec)?.into_iter().map(|found| found.in_site).collect())
 }
 
+/// Every `*.md` file under `pages/`, sorted by path.
+pub fn find_pages(site_dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
+    let spec = Walk { folder: Path::new(PAGES_DIR), skip_hidden: true, keep: layout::is_markdown, verb: "read" };
+    Ok(layout::walk(site_dir, spec)?.into_iter().map(|found| found.in_site).collect())
+}
+
+/// Reads and validates one standalone page (`relative` to the site).
+pub fn read_page(site_dir: &Path, relative: &Path) -> Result<SitePage, Diagnostics> {
+    let text = read_text(site_dir, relative)?;
+    SitePage::from_source(relative, &text)
+}
+
 /// A post as read, with the text it was read from (lints point into it).
 #[derive(Debug)]
 pub struct Read {
@@ -65,6 +79,13 @@ pub struct Read {
 /// Reads and validates one post (`relative` to the site): the post and its text, or every
 /// problem found in it.
 pub fn read_post(site_dir: &Path, relative: &Path, context: &PostContext<'_>) -> Result<Read, Diagnostics> {
+    let text = read_text(site_dir, relative)?;
+    let post = Post::from_source(relative, &text, context)?;
+    Ok(Read { post, text })
+}
+
+/// A content file's text: at most [`POST_SIZE_LIMIT`] bytes of UTF-8.
+fn read_text(site_dir: &Path, relative: &Path) -> Result<String, Diagnostics> {
     let path = site_dir.join(relative);
     let cannot_read =
         |e: std::io::Error| Diagnostics::from(Diagnostic::io(format!("cannot read: {e}")).in_file(relative));
@@ -89,8 +110,7 @@ pub fn read_post(site_dir: &Path, relative: &Path, context: &PostContext<'_>) ->
                 .with_hint(format!("re-save {} as UTF-8 in your editor", display_path(relative))),
         )
     })?;
-    let post = Post::from_source(relative, &text, context)?;
-    Ok(Read { post, text })
+    Ok(text)
 }
 
 #[cfg(test)]
@@ -141,7 +161,9 @@ mod tests {
             assert_eq!(post.networks.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), ["LinkedIn", "LISNPN"]);
             assert_eq!(post.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>()[..2], ["2011", "yes"]);
             assert!(post.draft);
-            assert_eq!(post.aliases, written.aliases);
+            let aliases: Vec<crate::route::Route> =
+                written.aliases.iter().map(|a| crate::route::Route::alias(a).unwrap()).collect();
+            assert_eq!(post.aliases, aliases);
             assert_eq!(post.comment_count, 2);
             let (first, reply) = (&post.comments[0], &post.comments[0].replies[0]);
             assert_eq!(

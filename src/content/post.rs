@@ -10,6 +10,7 @@ use super::{PostDate, Text};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::OPTIONS;
 use crate::programme::{NetworkRegistry, Programme};
+use crate::route::Route;
 use crate::text::{MAX_SLUG, is_web_url, slugify};
 use crate::yaml;
 
@@ -83,8 +84,8 @@ pub struct Post {
     pub comment_count: usize,
     /// Words in the body, for reading time.
     pub word_count: usize,
-    /// Old URLs of this post.
-    pub aliases: Vec<String>,
+    /// Old addresses of this post, each a redirect to it.
+    pub aliases: Vec<Route>,
 }
 
 const DATE_HINT: &str = "write YYYY-MM-DD (2011-07-18) or an RFC 3339 date-time (2011-07-18T09:30:00+01:00)";
@@ -141,6 +142,7 @@ impl Post {
         let tags = check.tags(raw.tags);
         let slug = check.slug(raw.slug);
         let comments = check.comments(raw.comments);
+        let aliases = check.aliases(&raw.aliases);
         match date {
             Some(date) if !check.problems.has_errors() => Ok(Post {
                 source: source.to_path_buf(),
@@ -160,7 +162,7 @@ impl Post {
                 body_line: split.body_line,
                 comment_count: comments.iter().map(Thread::count).sum(),
                 comments,
-                aliases: raw.aliases.into_iter().map(|a| a.0).collect(),
+                aliases,
             }),
             _ => Err(check.problems),
         }
@@ -292,6 +294,17 @@ impl Checker<'_> {
             self.error_at("slug", message, hint);
             String::new()
         })
+    }
+
+    fn aliases(&mut self, raw: &[Text]) -> Vec<Route> {
+        let mut aliases = Vec::with_capacity(raw.len());
+        for written in raw {
+            match Route::alias(&written.0) {
+                Ok(route) => aliases.push(route),
+                Err(why) => self.error_at("aliases", why, "an alias is the post's old address: /2011/07/18/old-slug/"),
+            }
+        }
+        aliases
     }
 
     fn comments(&mut self, raw: Vec<RawComment>) -> Vec<Comment> {

@@ -20,6 +20,7 @@ use crate::layout::{CONFIG_FILE, POSTS_DIR};
 use crate::output::Lock;
 use crate::pipeline::{BuildOptions, Settings};
 use crate::programme::{NetworkRegistry, Programme};
+use crate::route::Route;
 use crate::text::{MAX_SLUG, is_web_url, slugify, things_named};
 
 /// A post as read from an export, before the CPD smarts.
@@ -262,7 +263,8 @@ impl Writer<'_> {
             networks,
             tags: (!post.tags.is_empty()).then_some(post.tags),
             draft: post.draft,
-            aliases: post.old_url.into_iter().collect(),
+            // Only an old address that can be a redirect page here (`?p=123` cannot).
+            aliases: post.old_url.into_iter().filter(|url| Route::alias(url).is_ok()).collect(),
             comments: post.comments,
         };
         let text = frontmatter.to_file(&format!("{}\n", post.body))?;

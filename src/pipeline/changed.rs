@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::display_path;
-use crate::layout::{CONFIG_FILE, POSTS_DIR, STATIC_DIR, TEMPLATES_DIR, THEMES_DIR, is_markdown};
+use crate::layout::{CONFIG_FILE, PAGES_DIR, POSTS_DIR, STATIC_DIR, TEMPLATES_DIR, THEMES_DIR, is_markdown};
 
 /// What a batch of file-system events means for the site.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -54,8 +54,12 @@ impl Changed {
             let first = parts[0].as_str();
             let is_static =
                 first == STATIC_DIR || (first == THEMES_DIR && parts.get(2).is_some_and(|p| p == STATIC_DIR));
-            if first == CONFIG_FILE && parts.len() == 1 || first == TEMPLATES_DIR || (first == THEMES_DIR && !is_static)
-            {
+            // Pages shape the menu of every page: a change to one is a change to everything.
+            let shapes_everything = first == CONFIG_FILE && parts.len() == 1
+                || first == TEMPLATES_DIR
+                || (first == THEMES_DIR && !is_static)
+                || (first == PAGES_DIR && is_markdown(name) && !parts.iter().any(|p| p.starts_with('.')));
+            if shapes_everything {
                 changed.everything = true;
             } else if is_static {
                 changed.statics = true;

@@ -20,7 +20,7 @@ pub use session::{Finished, Rebuilt, Session, Target};
 pub use statics::copy_static;
 
 use crate::config::SiteConfig;
-use crate::content::{Post, PostContext};
+use crate::content::{Post, PostContext, SitePage};
 use crate::diagnostic::Diagnostics;
 use crate::layout::OUTPUT_DIR;
 use crate::programme::{NetworkRegistry, Programme};
@@ -99,8 +99,14 @@ impl Settings {
     }
 
     /// The site model of these posts, with the drafts and future posts `options` asks for.
-    pub fn assemble(&self, posts: Vec<Arc<Post>>, options: &BuildOptions) -> Result<Site, Diagnostics> {
-        Site::assemble(self.config.clone(), self.programme.clone(), self.networks.clone(), posts, options.selection())
+    pub fn assemble(
+        &self,
+        posts: Vec<Arc<Post>>,
+        pages: Vec<Arc<SitePage>>,
+        options: &BuildOptions,
+    ) -> Result<Site, Diagnostics> {
+        let (config, programme, networks) = (self.config.clone(), self.programme.clone(), self.networks.clone());
+        Site::assemble(config, programme, networks, posts, pages, options.selection())
     }
 }
 

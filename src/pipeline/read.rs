@@ -93,6 +93,7 @@ impl Session {
             rayon::join(|| content::find_posts(&site_dir), || Templates::load(&site_dir, &settings.config.theme));
         let files = self.scanned(files);
         self.posts = files.into_par_iter().map(|f| (f.clone(), Entry::read(&site_dir, &f, &settings))).collect();
+        self.read_pages();
         match templates {
             Ok(templates) => {
                 self.templates = Some(templates);
@@ -102,6 +103,26 @@ impl Session {
         }
         self.settings = Some(settings);
         Ok(())
+    }
+
+    /// Reads every standalone page again: there are few, and they shape the menu every page
+    /// shows, so a change to one is a change to everything.
+    fn read_pages(&mut self) {
+        let site_dir = &self.options.site_dir;
+        let mut problems = Diagnostics::default();
+        let files = content::find_pages(site_dir).unwrap_or_else(|found| {
+            problems.extend_shared(&found);
+            Vec::new()
+        });
+        let mut pages = Vec::with_capacity(files.len());
+        for file in files {
+            match content::read_page(site_dir, &file) {
+                Ok(page) => pages.push(Arc::new(page)),
+                Err(found) => problems.extend_shared(&found),
+            }
+        }
+        self.site_pages = pages;
+        self.page_problems = problems;
     }
 
     /// The files of a scan of posts/, remembering its problems (and no files) when it failed.

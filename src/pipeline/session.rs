@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use super::read::Entry;
 use super::{BuildOptions, Changed, Settings};
-use crate::content::Post;
+use crate::content::{Post, SitePage};
 use crate::diagnostic::Diagnostics;
 use crate::output::Changes;
 use crate::render::{Page, Prepared, Templates};
@@ -78,6 +78,9 @@ pub struct Session {
     pub(super) templates: Option<Templates>,
     pub(super) template_problems: Diagnostics,
     pub(super) posts: BTreeMap<PathBuf, Entry>,
+    /// Standalone pages read, and the problems of those that are not valid.
+    pub(super) site_pages: Vec<Arc<SitePage>>,
+    pub(super) page_problems: Diagnostics,
     pub(super) scan_problems: Diagnostics,
     /// Output path → fingerprint of each page last written.
     pub(super) pages: HashMap<String, u64>,
@@ -122,6 +125,8 @@ impl Session {
             templates: None,
             template_problems: Diagnostics::default(),
             posts: BTreeMap::new(),
+            site_pages: Vec::new(),
+            page_problems: Diagnostics::default(),
             scan_problems: Diagnostics::default(),
             pages: HashMap::default(),
             statics: BTreeSet::new(),
@@ -218,13 +223,14 @@ impl Session {
         let Some(settings) = &self.settings else { return Err(self.template_problems.clone()) };
         let mut found = self.scan_problems.clone();
         found.extend_shared(&self.template_problems);
+        found.extend_shared(&self.page_problems);
         let mut posts: Vec<Arc<Post>> = Vec::with_capacity(self.posts.len());
         for entry in self.posts.values() {
             found.extend_shared(&entry.diagnostics);
             posts.extend(entry.post.clone());
         }
         found.extend(posts.iter().filter_map(|post| crate::lint::dates(post, self.options.now)));
-        match settings.assemble(posts, &self.options) {
+        match settings.assemble(posts, self.site_pages.clone(), &self.options) {
             Ok(site) if !found.has_errors() => Ok((site, found)),
             Ok(_) => Err(found),
             Err(more) => {

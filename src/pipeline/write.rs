@@ -77,6 +77,10 @@ impl Session {
     ) -> Result<Written, Diagnostics> {
         let renderer = Renderer::with_prepared(site, templates, prepared);
         let pages = renderer.pages();
+        let clashes = renderer.alias_clashes(&pages);
+        if clashes.has_errors() {
+            return Err(clashes);
+        }
         match self.target.clone() {
             Target::Nowhere => {
                 render_pages(&renderer, &pages, &Discard)?;

@@ -34,6 +34,8 @@ pub struct SiteContext<'a> {
     pub syntax_stylesheet_url: String,
     /// `cpdblog VERSION`.
     pub generator: String,
+    /// The menu.
+    pub menu: Vec<MenuEntry>,
 }
 
 impl<'a> SiteContext<'a> {
@@ -52,8 +54,63 @@ impl<'a> SiteContext<'a> {
             stylesheet_url: site.base.path("style.css"),
             syntax_stylesheet_url: site.base.path("syntax.css"),
             generator: format!("cpdblog {}", env!("CARGO_PKG_VERSION")),
+            menu: site
+                .menu
+                .iter()
+                .map(|link| MenuEntry {
+                    label: link.label.clone(),
+                    url: match &link.target {
+                        Ok(route) => route.url(&site.base),
+                        Err(address) if address.starts_with('/') && !address.starts_with("//") => {
+                            site.base.path(address.trim_start_matches('/'))
+                        }
+                        Err(address) => address.clone(),
+                    },
+                    page: match &link.target {
+                        Ok(Route::Page(slug)) => Some(slug.clone()),
+                        _ => None,
+                    },
+                })
+                .collect(),
         }
     }
+}
+
+/// `page` in page.html: a standalone page.
+#[derive(Debug, Serialize)]
+pub struct StandalonePage<'a> {
+    /// Its title.
+    pub title: &'a str,
+    /// Its address under the site's root.
+    pub slug: &'a str,
+    /// "18 July 2011", if the page gives a date.
+    pub date: Option<String>,
+    /// As written.
+    pub date_iso: Option<String>,
+    /// The body as HTML.
+    pub content: String,
+}
+
+/// `target` in redirect.html: where an old address now is.
+#[derive(Debug, Serialize)]
+pub struct RedirectTarget<'a> {
+    /// Its title.
+    pub title: &'a str,
+    /// Path-absolute URL.
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+}
+
+/// A link of the site's menu.
+#[derive(Debug, Serialize)]
+pub struct MenuEntry {
+    /// The link text.
+    pub label: String,
+    /// Where it goes: a path-absolute URL of the site, or another address.
+    pub url: String,
+    /// The slug of the page it links to, to mark the current page.
+    pub page: Option<String>,
 }
 
 /// A Thing as a link.

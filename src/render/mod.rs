@@ -16,7 +16,7 @@ use std::sync::Arc;
 use tera::{Context, Value};
 
 use crate::content::Post;
-use crate::diagnostic::{Diagnostic, display_path};
+use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 use crate::markdown::Markdown;
 use crate::route::Route;
 use crate::site::Site;
@@ -61,6 +61,10 @@ pub enum Page {
     Search,
     /// What the search box searches.
     SearchIndex,
+    /// A standalone page, by index into `Site::pages`.
+    Standalone(usize),
+    /// An old address sending readers on, by index into `Site::redirects`.
+    Redirect(usize),
 }
 
 /// What every page needs of one post, made once per post: its list view, that view as a
@@ -168,6 +172,7 @@ impl<'a> Renderer<'a> {
         }
         let described = match page {
             Page::Post(i) => display_path(&self.site.posts[i].source),
+            Page::Standalone(i) => display_path(&self.site.pages[i].source),
             _ => context.route.file(),
         };
         let mut out = Vec::with_capacity(16 * 1024);
@@ -228,7 +233,26 @@ impl<'a> Renderer<'a> {
         pages.push(Page::Tags);
         pages.extend((0..site.by_tag.len()).map(Page::Tag));
         pages.extend([Page::Feed, Page::NotFound, Page::Search]);
+        pages.extend((0..site.pages.len()).map(Page::Standalone));
+        pages.extend((0..site.redirects.len()).map(Page::Redirect));
         pages
+    }
+
+    /// Old addresses that would overwrite a page of the site: errors naming the file that
+    /// declares them.
+    pub fn alias_clashes(&self, pages: &[Page]) -> Diagnostics {
+        let real: std::collections::HashSet<String> =
+            pages.iter().filter(|p| !matches!(p, Page::Redirect(_))).map(|&p| self.output_path(p)).collect();
+        self.site
+            .redirects
+            .iter()
+            .filter(|r| real.contains(&r.from.file()))
+            .map(|r| {
+                Diagnostic::error(format!("the old address /{} is a page of this site", r.from.address()))
+                    .in_file(&r.source)
+                    .with_hint("remove the alias: the page there would be replaced by a redirect")
+            })
+            .collect()
     }
 
     fn home_page_count(&self) -> usize {
@@ -254,6 +278,8 @@ impl<'a> Renderer<'a> {
             Page::Portfolio => Route::Portfolio,
             Page::Search => Route::Search,
             Page::SearchIndex => Route::SearchIndex,
+            Page::Standalone(i) => Route::Page(site.pages[i].slug.clone()),
+            Page::Redirect(i) => site.redirects[i].from.clone(),
         }
     }
 
@@ -283,6 +309,8 @@ impl<'a> Renderer<'a> {
                 ("search.html", "search", Values::Search { search_index_url })
             }
             Page::SearchIndex => ("", "search", Values::SearchIndex(self.listing(0..self.prepared.len()))),
+            Page::Standalone(i) => ("page.html", "page", Values::Standalone { page: &self.site.pages[i] }),
+            Page::Redirect(i) => ("redirect.html", "redirect", Values::Redirect { redirect: &self.site.redirects[i] }),
         };
         PageContext { route: self.route(page), template, section, values }
     }

@@ -14,9 +14,10 @@ use tera::{Context, Value};
 use super::Prepared;
 use super::context::*;
 use crate::config::SiteConfig;
-use crate::content::Post;
+use crate::content::{Post, SitePage};
 use crate::markdown::Markdown;
 use crate::route::Route;
+use crate::site::Redirect;
 
 /// A post's prepared list view, shared between the pages that list it.
 #[derive(Debug, Clone, Copy)]
@@ -166,6 +167,16 @@ pub enum Values<'a> {
     },
     /// search.json: data, not a template.
     SearchIndex(Listing<'a>),
+    /// A standalone page.
+    Standalone {
+        /// The page.
+        page: &'a SitePage,
+    },
+    /// A redirect from an old address.
+    Redirect {
+        /// From where to what.
+        redirect: &'a Redirect,
+    },
 }
 
 /// A page to render: where it goes, through which template, made from what.
@@ -234,6 +245,24 @@ impl PageContext<'_> {
             Values::NotFound | Values::SearchIndex(_) => {}
             Values::Portfolio(portfolio) => context.insert_value("portfolio", portfolio.value()),
             Values::Search { search_index_url } => context.insert("search_index_url", search_index_url),
+            Values::Standalone { page } => {
+                let page = StandalonePage {
+                    title: &page.title,
+                    slug: &page.slug,
+                    date: page.date.as_ref().map(|d| d.human()),
+                    date_iso: page.date.as_ref().map(|d| d.iso()),
+                    content: markdown.render_post(&page.body),
+                };
+                context.insert("page", &page);
+            }
+            Values::Redirect { redirect } => {
+                let target = RedirectTarget {
+                    title: &redirect.title,
+                    url: redirect.to.url(&config.base_url),
+                    permalink: redirect.to.permalink(&config.base_url),
+                };
+                context.insert("target", &target);
+            }
         }
         context.insert("section", self.section);
         context.insert("page_url", &self.route.url(&config.base_url));

@@ -21,6 +21,8 @@ pub struct Inputs<'a> {
     networks: Vec<(&'a str, Option<&'a PostDate>)>,
     /// Every tag used, with its newest post's date.
     tags: Vec<(&'a str, Option<&'a PostDate>)>,
+    /// Every standalone page, with its date if it gives one.
+    pages: Vec<(&'a str, Option<&'a PostDate>)>,
 }
 
 impl<'a> Inputs<'a> {
@@ -33,10 +35,11 @@ impl<'a> Inputs<'a> {
             things: site.programme.things().map(|(n, _)| (n, newest(site.thing_posts(n)))).collect(),
             networks: site.by_network.iter().map(|g| (g.term.slug.as_str(), newest(&g.posts))).collect(),
             tags: site.by_tag.iter().map(|g| (g.term.slug.as_str(), newest(&g.posts))).collect(),
+            pages: site.pages.iter().map(|p| (p.slug.as_str(), p.date.as_ref())).collect(),
         }
     }
 
-    /// Home pages, posts, Things, networks and tags, in that order.
+    /// Home pages, posts, Things, networks, tags and standalone pages, in that order.
     pub fn entries(&self, base: &BaseUrl) -> Vec<SitemapEntry> {
         let day = |date: &PostDate| date.day().format("%Y-%m-%d").to_string();
         let newest = self.posts.first().map(|(_, date)| day(date));
@@ -59,6 +62,9 @@ impl<'a> Inputs<'a> {
         entries.push(entry(Route::Tags, newest));
         for (slug, date) in &self.tags {
             entries.push(entry(Route::Tag(slug.to_string()), date.map(day)));
+        }
+        for (slug, date) in &self.pages {
+            entries.push(entry(Route::Page(slug.to_string()), date.map(day)));
         }
         entries
     }

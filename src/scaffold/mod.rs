@@ -10,6 +10,7 @@ use crate::diagnostic::Diagnostic;
 const FILES: &[(&str, &str)] = &[
     ("site.yaml", include_str!("site.yaml")),
     ("posts/DATE-thing-1-blogging.md", include_str!("first-post.md")),
+    ("pages/about.md", include_str!("about.md")),
     ("static/robots.txt", "User-agent: *\nAllow: /\n"),
     (".gitignore", "# What `cpdblog build` writes; the Pages workflow builds it afresh.\n/public/\n"),
     (".github/workflows/pages.yml", include_str!("pages.yml")),
