@@ -4,6 +4,7 @@
 #   bash bench/import-fidelity.sh EXPORT.xml [EXPORT.xml …]
 #   CPDBLOG=target/release/cpdblog bash bench/import-fidelity.sh wp.xml blogger.xml
 #   KEEP=1 bash bench/import-fidelity.sh wp.xml      # keep the temp sites (printed) to look at
+#   VERBOSE=1 bash bench/import-fidelity.sh wp.xml   # also list each post's lost words
 #
 # For each export (WordPress WXR when its root is <rss>, Blogger Atom when it is <feed>) it
 # runs `cpdblog init` in a fresh temporary folder, `cpdblog import wordpress|blogger FILE`,
@@ -18,6 +19,8 @@
 #   backslash   stray backslashes ending a paragraph or line in the built post bodies
 #               (`\</p>`, `\<br`, `\` at a line end) outside <pre>
 #   tables      tables printed as text: `|---`/`| ---` in a body's text outside <pre>/<table>
+#   no-table    the source's tables that are not a <table> in the built post (flattened into
+#               paragraphs, or printed as text)
 #   code        the source's <pre> blocks whose text (tags stripped, <br> as a line break) is
 #               not found byte for byte (ends trimmed) in a <pre> of the built post
 #
@@ -30,7 +33,7 @@ bin=${CPDBLOG:-$root/target/debug/cpdblog}
 [[ -x $bin ]] || { echo "import-fidelity: no $bin (cargo build, or set CPDBLOG)" >&2; exit 1; }
 (($# > 0)) || { sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 1; }
 
-printf '%-40s %6s %7s %7s %10s %9s %6s %4s\n' file posts words lost per2000 backslash tables code
+printf '%-40s %6s %7s %7s %10s %9s %6s %9s %4s\n' file posts words lost per2000 backslash tables no-table code
 for export in "$@"; do
     site=$(mktemp -d)/site
     case $(head -c 4096 "$export" | tr -d '\n' | grep -o '<rss\|<feed' | head -n1) in
@@ -75,6 +78,9 @@ else:
         content = next((c.text or "" for c in entry if local(c.tag) == "content"), "")
         sources.append((link.strip(), title, content))
 
+BLOCK = set("""br p div li tr td th h1 h2 h3 h4 h5 h6 dt dd dl ul ol blockquote table caption figure
+    figcaption pre section article header footer aside nav address hr details summary""".split())
+
 class Text(HTMLParser):
     """Text of HTML, and the text of each <pre> and <table> kept apart."""
     def __init__(self):
@@ -88,7 +94,7 @@ class Text(HTMLParser):
             if self.pre == 1: self.pres.append([])
         if tag == "table": self.table += 1
         if tag == "br" and self.pre: self.pres[-1].append("\n")
-        if tag in ("br", "p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"):
+        if tag in BLOCK:
             self.out.append(" ")
             if not self.pre and not self.table: self.outside.append("\n")
     def handle_startendtag(self, tag, attrs):
@@ -97,7 +103,7 @@ class Text(HTMLParser):
         if tag in ("script", "style"): self.skip = max(0, self.skip - 1)
         if tag == "pre": self.pre = max(0, self.pre - 1)
         if tag == "table": self.table = max(0, self.table - 1)
-        if tag in ("p", "div", "li", "td", "th"): self.out.append(" ")
+        if tag in BLOCK: self.out.append(" ")
     def handle_data(self, data):
         if self.skip: return
         self.out.append(data)
@@ -111,7 +117,7 @@ WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 SHORTCODE = re.compile(r"\[/?[a-zA-Z_][\w-]*(?:\s[^\]]*)?\]")
 
 def words(text):
-    return [w.lower() for w in WORD.findall(text)]
+    return [w.lower() for w in WORD.findall(text.replace("\u2019", "'").replace("\u2018", "'"))]
 
 # The built pages, by alias (old address) and by title.
 by_alias, by_title = {}, {}
@@ -130,16 +136,19 @@ def body(page):
     m = re.search(r'<div class="post-body">(.*?)</article>', text, re.S)
     return m.group(1) if m else text
 
-total = lost = backslash = tables = code = 0
+total = lost = backslash = tables = tables_lost = code = 0
 for link, title, src in sources:
     page = by_alias.get(link) or by_title.get(html.unescape(re.sub(r"<[^>]*>", "", title)).strip())
     built_html = body(page) if page else ""
     src_text = parse(SHORTCODE.sub(" ", src))
     built = parse(built_html)
-    have = set(words(" ".join(built.out)))
-    ws = words(" ".join(src_text.out))
+    have = set(words("".join(built.out)))
+    ws = words("".join(src_text.out))
     total += len(ws)
-    lost += sum(1 for w in ws if w not in have)
+    missing = [w for w in ws if w not in have]
+    lost += len(missing)
+    if os.environ.get("VERBOSE") and missing:
+        print(f"  {title.strip()[:50]!r}: {' '.join(missing[:40])}", file=sys.stderr)
     built_pres = ["".join(p).strip("\n") for p in built.pres]
     for pre in src_text.pres:
         want = "".join(pre).strip("\n")
@@ -149,10 +158,12 @@ for link, title, src in sources:
     outside = re.sub(r"<pre.*?</pre>|<table.*?</table>", "", built_html, flags=re.S)
     backslash += len(re.findall(r"\\(?=\s*(?:</p>|<br|\n|$))", outside))
     tables += len(re.findall(r"\|\s*:?-{3,}", re.sub(r"<[^>]*>", "", outside)))
+    missing_tables = max(0, len(re.findall(r"<table[\s>]", src, re.I)) - len(re.findall(r"<table[\s>]", built_html)))
+    tables_lost += missing_tables
 
 per = (lost * 2000 / total) if total else 0
 name = os.path.basename(export)
-print(f"{name[:40]:<40} {posts:>6} {total:>7} {lost:>7} {per:>10.1f} {backslash:>9} {tables:>6} {code:>4}")
+print(f"{name[:40]:<40} {posts:>6} {total:>7} {lost:>7} {per:>10.1f} {backslash:>9} {tables:>6} {tables_lost:>9} {code:>4}")
 PY
     if [[ -n ${KEEP:-} ]]; then echo "  site kept: $site" >&2; else rm -rf "$(dirname "$site")"; fi
 done
