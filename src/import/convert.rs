@@ -8,6 +8,8 @@ use htmd::HtmlToMarkdown;
 use crate::text::html_nesting;
 
 mod blocks;
+mod html;
+mod kept;
 use htmd::options::{BrStyle, BulletListMarker, Options};
 
 thread_local! {
@@ -28,7 +30,7 @@ thread_local! {
 /// become links to what they showed; `<pre>` comes across byte for byte as a fenced block and
 /// every table as a table (GFM where it can say it, HTML where it cannot).
 pub fn post_body(html: &str, wordpress: bool) -> String {
-    let mut kept = blocks::Kept::default();
+    let mut kept = kept::Kept::default();
     let html = kept.take_pres(html);
     let html = if wordpress { shortcodes(&autop(&html)) } else { html };
     let html = blocks::tidy_breaks(&blocks::embeds(&html));
@@ -40,7 +42,7 @@ pub fn post_body(html: &str, wordpress: bool) -> String {
 /// A comment's HTML as Markdown, sanitised as strictly as the build renders comments: no
 /// images, scripts, styles or frames; links only to http(s) and mail. Code keeps its lines.
 pub fn comment_body(html: &str, wordpress: bool) -> String {
-    let mut kept = blocks::Kept::default();
+    let mut kept = kept::Kept::default();
     let html = kept.take_pres(html);
     let html = if wordpress { autop(&html) } else { html };
     let html = blocks::tidy_breaks(&html);

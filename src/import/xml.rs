@@ -116,10 +116,7 @@ pub fn stream(
                     }
                 }
             }
-            Event::Text(text) if root_closed && !text.iter().all(u8::is_ascii_whitespace) => {
-                return Err(at(before, "not well-formed XML: text after the end of the root element".into()));
-            }
-            Event::CData(_) | Event::GeneralRef(_) if root_closed => {
+            ref event if root_closed && is_text(event) => {
                 return Err(at(before, "not well-formed XML: text after the end of the root element".into()));
             }
             Event::Text(text) => {
@@ -137,22 +134,31 @@ pub fn stream(
                     push_reference(&mut node.text, &reference).map_err(|e| fail(&reader, e))?;
                 }
             }
-            Event::Eof => {
-                if depth > 0 {
-                    return Err(fail(
-                        &reader,
-                        "the file ends before its elements are closed (a truncated export?)".into(),
-                    ));
-                }
-                if !root_closed {
-                    return Err(fail(&reader, "the file has no root element".into()));
-                }
-                return Ok(());
-            }
+            Event::Eof => return at_end(depth, root_closed).map_err(|message| fail(&reader, message)),
             _ => {}
         }
         buffer.clear();
     }
+}
+
+/// Text that is not only white space: after the root element, a sign of a damaged file.
+fn is_text(event: &Event<'_>) -> bool {
+    match event {
+        Event::Text(text) => !text.iter().all(u8::is_ascii_whitespace),
+        Event::CData(_) | Event::GeneralRef(_) => true,
+        _ => false,
+    }
+}
+
+/// The end of the file: fine only after the root element closed.
+fn at_end(depth: usize, root_closed: bool) -> Result<(), String> {
+    if depth > 0 {
+        return Err("the file ends before its elements are closed (a truncated export?)".into());
+    }
+    if !root_closed {
+        return Err("the file has no root element".into());
+    }
+    Ok(())
 }
 
 /// The attributes of an element, values unescaped.
