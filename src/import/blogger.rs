@@ -81,6 +81,7 @@ pub fn read(path: &Path, post: &mut dyn FnMut(ImportedPost) -> Result<(), String
     if *root_name.borrow() != "feed" {
         return Err(XmlError {
             line: 1,
+            column: 1,
             message: format!("this is not a Blogger export (root element <{}>)", root_name.borrow()),
         });
     }
@@ -167,7 +168,7 @@ fn post_of(entry: &Node, comments: &mut ByPost) -> Option<ImportedPost> {
     let id = short_id(&entry.text_of("id"));
     let date = Some(entry.text_of("published")).filter(|d| !d.is_empty()).unwrap_or_else(|| entry.text_of("updated"));
     Some(ImportedPost {
-        title: convert::decode_entities(&entry.text_of("title")),
+        title: convert::strip_tags(&entry.text_of("title")),
         date: tidy_date(&date),
         slug,
         draft,

@@ -6,6 +6,10 @@ use std::sync::LazyLock;
 use htmd::HtmlToMarkdown;
 
 use crate::text::html_nesting;
+
+mod blocks;
+mod html;
+mod kept;
 use htmd::options::{BrStyle, BulletListMarker, Options};
 
 thread_local! {
@@ -22,17 +26,27 @@ thread_local! {
 }
 
 /// HTML of a post body (`wordpress`: apply WordPress's shortcodes and paragraph rules first)
-/// as Markdown. Scripts, styles, frames and event handlers are removed before converting.
+/// as Markdown. Scripts, styles and event handlers are removed before converting; frames
+/// become links to what they showed; `<pre>` comes across byte for byte as a fenced block and
+/// every table as a table (GFM where it can say it, HTML where it cannot).
 pub fn post_body(html: &str, wordpress: bool) -> String {
-    let html = if wordpress { shortcodes(&autop(html)) } else { html.to_string() };
-    markdown(&POST_SANITISER.clean(&shallow(&html)).to_string())
+    let mut kept = kept::Kept::default();
+    let html = kept.take_pres(html);
+    let html = if wordpress { shortcodes(&autop(&html)) } else { html };
+    let html = blocks::tidy_breaks(&blocks::embeds(&html));
+    let clean = POST_SANITISER.clean(&shallow(&html)).to_string();
+    let clean = kept.take_tables(&clean);
+    kept.put_back(&blocks::no_stray_breaks(&markdown(&clean)))
 }
 
 /// A comment's HTML as Markdown, sanitised as strictly as the build renders comments: no
-/// images, scripts, styles or frames; links only to http(s) and mail.
+/// images, scripts, styles or frames; links only to http(s) and mail. Code keeps its lines.
 pub fn comment_body(html: &str, wordpress: bool) -> String {
-    let html = if wordpress { autop(html) } else { html.to_string() };
-    markdown(&crate::markdown::sanitise_comment_html(&shallow(&html)))
+    let mut kept = kept::Kept::default();
+    let html = kept.take_pres(html);
+    let html = if wordpress { autop(&html) } else { html };
+    let html = blocks::tidy_breaks(&html);
+    kept.put_back(&blocks::no_stray_breaks(&markdown(&crate::markdown::sanitise_comment_html(&shallow(&html)))))
 }
 
 /// Deepest nesting of elements converted as they are. Real posts nest a few dozen deep; the
@@ -89,8 +103,10 @@ static POST_SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 });
 
 /// WordPress shortcodes a CPD blog is likely to hold: `[caption]` becomes an image and its
-/// caption, `[embed]URL[/embed]` a link, `[gallery]` a note (its images live in the old
-/// media library), and other `[name …]` tags are left as text.
+/// caption (from the text after the image, or the old `caption="…"` attribute),
+/// `[embed]URL[/embed]`, `[youtube URL]`, `[audio]` and `[video]` a link to what they
+/// played, `[gallery]` a note (its images live in the old media library), and other
+/// `[name …]` tags are left as text.
 pub fn shortcodes(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
@@ -112,74 +128,98 @@ pub fn shortcodes(html: &str) -> String {
 /// One shortcode at the start of `text`: its replacement and the bytes it spans.
 fn shortcode(text: &str) -> Option<(String, usize)> {
     let lower = text.to_ascii_lowercase();
-    for (name, wrapping) in [("caption", true), ("wp_caption", true), ("embed", true), ("gallery", false)] {
-        let open = format!("[{name}");
-        if !lower.starts_with(&open) || !lower[open.len()..].starts_with([' ', ']']) {
-            continue;
+    let names = ["caption", "wp_caption", "embed", "gallery", "audio", "video", "youtube"];
+    let name = names.into_iter().find(|name| {
+        lower.strip_prefix('[').and_then(|l| l.strip_prefix(name)).is_some_and(|l| l.starts_with([' ', ']', '=']))
+    })?;
+    let open_end = text.find(']')? + 1;
+    let attributes = shortcode_attributes(&text[1 + name.len()..open_end - 1]);
+    let close = format!("[/{name}]");
+    let closed = lower[open_end..].find(&close).map(|at| at + open_end);
+    let attribute = |key: &str| attributes.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    match name {
+        "gallery" => Some(("<p><em>(A gallery of images from the old blog.)</em></p>".into(), open_end)),
+        "audio" | "video" | "youtube" => {
+            // `[audio mp3="…"]`, `[video src="…"][/video]`, `[youtube https://…]`.
+            let keys = ["src", "mp3", "m4a", "ogg", "wav", "wma", "mp4", "m4v", "webm", "ogv", "flv", "wmv", "url", ""];
+            let url = keys.iter().find_map(|k| attribute(k)).map(str::trim).filter(|u| is_link(u))?;
+            let used = closed.map_or(open_end, |at| at + close.len());
+            let what = if name == "audio" { "Audio" } else { "Video" };
+            Some((format!("<p>{what}: <a href=\"{0}\">{0}</a></p>", escape_attribute(url)), used))
         }
-        let open_end = text.find(']')? + 1;
-        if !wrapping {
-            return Some(("<p><em>(A gallery of images from the old blog.)</em></p>".into(), open_end));
+        "embed" => {
+            let close_at = closed?;
+            let url = text[open_end..close_at].trim();
+            Some((format!("<p><a href=\"{0}\">{0}</a></p>", escape_attribute(url)), close_at + close.len()))
         }
-        let close = format!("[/{name}]");
-        let close_at = lower[open_end..].find(&close)? + open_end;
-        let inner = &text[open_end..close_at];
-        let replacement = if name == "embed" {
-            let url = inner.trim();
-            format!("<p><a href=\"{url}\">{url}</a></p>")
-        } else {
-            // `[caption]<a><img></a> The caption[/caption]`: the caption is the text after the tags.
+        _ => {
+            let close_at = closed?;
+            let inner = &text[open_end..close_at];
+            // `[caption]<a><img></a> The caption[/caption]`: the caption is the text after the
+            // tags; the old form has it in an attribute instead.
             let caption_at = inner.rfind('>').map_or(0, |i| i + 1);
-            let (media, caption) = inner.split_at(caption_at);
-            format!("<p>{media}</p><p><em>{}</em></p>", caption.trim())
-        };
-        return Some((replacement, close_at + close.len()));
+            let (media, after) = inner.split_at(caption_at);
+            let caption = match after.trim() {
+                "" => attribute("caption").unwrap_or_default().trim().to_string(),
+                text => text.to_string(),
+            };
+            let caption = if caption.is_empty() { String::new() } else { format!("<p><em>{caption}</em></p>") };
+            Some((format!("<p>{media}</p>{caption}"), close_at + close.len()))
+        }
     }
-    None
 }
 
-/// WordPress stores posts without `<p>`: a blank line separates paragraphs and a single line
-/// break is a `<br>`. Blocks that are already HTML blocks are left as they are.
-pub fn autop(html: &str) -> String {
-    if html.contains("<p>") || html.contains("<p ") {
-        return html.to_string();
-    }
-    let normalised = html.replace("\r\n", "\n");
-    let mut out = String::with_capacity(normalised.len() + 64);
-    for block in normalised.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
-        let lower = block.to_ascii_lowercase();
-        let is_block = [
-            "<ul",
-            "<ol",
-            "<table",
-            "<blockquote",
-            "<pre",
-            "<h1",
-            "<h2",
-            "<h3",
-            "<h4",
-            "<h5",
-            "<h6",
-            "<div",
-            "<figure",
-            "<hr",
-            "[caption",
-            "[wp_caption",
-            "[gallery",
-            "[embed",
-        ]
-        .iter()
-        .any(|tag| lower.starts_with(tag));
-        if is_block {
-            out.push_str(block);
+/// `key="value" key='value' key=value value` → pairs; a bare value has the key "".
+fn shortcode_attributes(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = text.trim_start_matches('=').trim();
+    while !rest.is_empty() {
+        let key_end = rest.find(|c: char| c == '=' || c.is_whitespace()).unwrap_or(rest.len());
+        let (key, after) = rest.split_at(key_end);
+        let after = after.trim_start();
+        let (key, value, next) = if let Some(value) = after.strip_prefix('=') {
+            let value = value.trim_start();
+            let (value, next) = match value.chars().next() {
+                Some(q @ ('"' | '\'' | '\u{201d}' | '\u{2033}')) => {
+                    let body = &value[q.len_utf8()..];
+                    let end = body.find(['"', '\'', '\u{201d}', '\u{2033}']).unwrap_or(body.len());
+                    let skip = body[end..].chars().next().map_or(0, char::len_utf8);
+                    (&body[..end], &body[end + skip..])
+                }
+                _ => value.split_at(value.find(char::is_whitespace).unwrap_or(value.len())),
+            };
+            (key.to_ascii_lowercase(), value, next)
         } else {
-            out.push_str("<p>");
-            out.push_str(&block.replace('\n', "<br>"));
-            out.push_str("</p>");
-        }
-        out.push('\n');
+            let key = key.trim_matches(['"', '\'']);
+            (String::new(), key, after)
+        };
+        out.push((key, decode_entities(value)));
+        rest = next.trim_start();
     }
     out
+}
+
+/// An address a link may point to: http(s), or protocol-relative.
+fn is_link(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//")
+}
+
+/// Text safe inside a double-quoted attribute.
+pub(crate) fn escape_attribute(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// WordPress's paragraph rules (wpautop) for a post stored without `<p>`, or with some: a
+/// blank line outside block elements separates paragraphs and a single line break is a
+/// `<br>`; block elements stay as they are, and the text between them gets the same rules.
+/// Block-editor posts (`<!-- wp:` comments) are already HTML and are left alone, as
+/// WordPress does.
+pub fn autop(html: &str) -> String {
+    if html.contains("<!-- wp:") {
+        return html.to_string();
+    }
+    blocks::autop(&html.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 /// Plain text from a name that may hold markup (`<b>Spam</b>` → `Spam`): authors are text.

@@ -66,6 +66,21 @@ pub struct ImportReport {
     pub comments_dropped: BTreeMap<String, usize>,
     /// Where the files went.
     pub written: Vec<PathBuf>,
+    /// Password-protected posts, imported as drafts (counted in [`ImportReport::drafts`] too).
+    pub password_protected: usize,
+}
+
+impl ImportReport {
+    /// Notes for the summary beyond the counts: "N password-protected posts imported as
+    /// drafts".
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.password_protected > 0 {
+            let n = self.password_protected;
+            notes.push(format!("{n} password-protected post{} imported as drafts", if n == 1 { "" } else { "s" }));
+        }
+        notes
+    }
 }
 
 /// A record of the export left out, and where it is.
@@ -90,6 +105,8 @@ pub struct ReadCounts {
     pub rejected: Vec<Rejected>,
     /// Comments dropped, by reason.
     pub comments_dropped: BTreeMap<String, usize>,
+    /// Password-protected posts, imported as drafts.
+    pub password_protected: usize,
 }
 
 /// Which reader.
@@ -137,14 +154,18 @@ pub fn import(options: &BuildOptions, source: Source, export: &Path, force: bool
             report.skipped = counts.skipped;
             report.comments_dropped = counts.comments_dropped;
             report.rejected = counts.rejected;
+            report.password_protected = counts.password_protected;
             let offsets: Vec<u64> = report.rejected.iter().map(|r| r.offset).collect();
             for (rejected, line) in report.rejected.iter_mut().zip(xml::lines_of(export, &offsets)) {
                 rejected.line = line;
             }
         }
         Err(e) => {
+            // The column goes in the message: the location names the line, as it always has.
+            let message =
+                if e.column > 1 { format!("{} (line {}, column {})", e.message, e.line, e.column) } else { e.message };
             return Err(Diagnostics::from(
-                Diagnostic::error(e.message)
+                Diagnostic::error(message)
                     .at(export, e.line, 1)
                     .with_hint(format!("is {export_name} a complete {} export? Nothing was written", source.name())),
             ));

@@ -1,4 +1,4 @@
-//! WordPress exports (WXR 1.1/1.2, from Tools → Export): one `<item>` per post, page,
+//! WordPress exports (WXR 1.0 to 1.2, from Tools → Export): one `<item>` per post, page,
 //! attachment or menu item, comments inside their post.
 
 use std::path::Path;
@@ -28,12 +28,17 @@ pub fn read(path: &Path, post: &mut dyn FnMut(ImportedPost) -> Result<(), String
             counts.reject(&item, format!("post ({status})"), convert::decode_entities(&item.text_of("title")));
             return Ok(());
         }
-        post(read_post(&item, &status, &mut counts))
+        let imported = read_post(&item, &status, &mut counts);
+        if !item.text_of("wp:post_password").is_empty() {
+            counts.password_protected += 1;
+        }
+        post(imported)
     })?;
     let root_name = root_name.into_inner();
     if root_name != "rss" {
         return Err(XmlError {
             line: 1,
+            column: 1,
             message: format!("this is not a WordPress export (root element <{root_name}>)"),
         });
     }
@@ -41,11 +46,12 @@ pub fn read(path: &Path, post: &mut dyn FnMut(ImportedPost) -> Result<(), String
 }
 
 fn read_post(item: &Node, status: &str, counts: &mut ReadCounts) -> ImportedPost {
-    let title = convert::decode_entities(&item.text_of("title"));
+    let title = convert::strip_tags(&item.text_of("title"));
     let posted = date(&item.text_of("wp:post_date"), &item.text_of("wp:post_date_gmt"));
     let tags = item
         .children_named("category")
-        .filter(|c| matches!(c.attribute("domain"), Some("category" | "post_tag")))
+        // WXR 1.1 and later say `post_tag`; WXR 1.0 said `tag`.
+        .filter(|c| matches!(c.attribute("domain"), Some("category" | "post_tag" | "tag")))
         .map(|c| convert::decode_entities(c.text.trim()))
         .filter(|t| !t.is_empty() && t != "Uncategorized")
         .fold(Vec::<String>::new(), |mut tags, tag| {
@@ -88,7 +94,8 @@ fn read_post(item: &Node, status: &str, counts: &mut ReadCounts) -> ImportedPost
         title,
         date: posted,
         slug,
-        draft: matches!(status, "draft" | "pending" | "private"),
+        // A password-protected post was never public: it comes across as a draft.
+        draft: matches!(status, "draft" | "pending" | "private") || !item.text_of("wp:post_password").is_empty(),
         tags,
         old_url: web_url(&item.text_of("link")),
         body: convert::post_body(&item.text_of("content:encoded"), true),
@@ -96,8 +103,10 @@ fn read_post(item: &Node, status: &str, counts: &mut ReadCounts) -> ImportedPost
     }
 }
 
-/// `2011-07-18 21:15:00` local with its GMT twin → `2011-07-18T21:15:00+01:00`. Drafts have no
-/// GMT time (`0000-00-00 00:00:00`): then the local day alone.
+/// `2011-07-18 21:15:00` local with its GMT twin → `2011-07-18T21:15:00+01:00`. Drafts and
+/// some old exports have no GMT time (`0000-00-00 00:00:00`): then the local time is kept,
+/// labelled UTC (`2011-07-18T21:15:00+00:00`), since RFC 3339 needs an offset and the day
+/// and time the writer saw matter more than the instant.
 fn date(local: &str, gmt: &str) -> String {
     let parse = |s: &str| NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M:%S").ok();
     match (parse(local), parse(gmt)) {
@@ -113,7 +122,7 @@ fn date(local: &str, gmt: &str) -> String {
                 None => local.format("%Y-%m-%d").to_string(),
             }
         }
-        (Some(local), None) => local.format("%Y-%m-%d").to_string(),
+        (Some(local), None) => local.and_utc().to_rfc3339(),
         // A day without a (valid) time keeps the day; anything else stays as written, so the
         // import names it in its error.
         _ => {
@@ -133,7 +142,7 @@ mod tests {
     #[test]
     fn dates_keep_their_offset() {
         assert_eq!(date("2011-07-18 21:15:00", "2011-07-18 20:15:00"), "2011-07-18T21:15:00+01:00");
-        assert_eq!(date("2011-07-18 21:15:00", "0000-00-00 00:00:00"), "2011-07-18");
+        assert_eq!(date("2011-07-18 21:15:00", "0000-00-00 00:00:00"), "2011-07-18T21:15:00+00:00");
         assert_eq!(date("2011-01-05 09:00:00", "2011-01-05 14:00:00"), "2011-01-05T09:00:00-05:00");
     }
 }

@@ -48,11 +48,13 @@ impl Node {
     }
 }
 
-/// A malformed export: the message and the 1-based line where the parser stopped.
+/// A malformed export: the message and the 1-based line and column where the parser stopped.
 #[derive(Debug)]
 pub struct XmlError {
     /// 1-based line in the file.
     pub line: usize,
+    /// 1-based column (in characters) on that line.
+    pub column: usize,
     /// What the parser said.
     pub message: String,
 }
@@ -65,23 +67,36 @@ pub fn stream(
     root: &mut dyn FnMut(&str),
     record: &mut dyn FnMut(Node) -> Result<(), String>,
 ) -> Result<(), XmlError> {
-    let file = File::open(path).map_err(|e| XmlError { line: 1, message: format!("cannot read: {e}") })?;
+    let file = File::open(path).map_err(|e| XmlError { line: 1, column: 1, message: format!("cannot read: {e}") })?;
     let mut reader = quick_xml::Reader::from_reader(BufReader::with_capacity(64 * 1024, file));
     reader.config_mut().expand_empty_elements = true;
     let mut buffer = Vec::new();
     // The record being built: a stack of open elements inside it.
     let mut open: Vec<Node> = Vec::new();
     let mut depth = 0usize;
-    let fail = |reader: &quick_xml::Reader<BufReader<File>>, message: String| XmlError {
-        line: lines_of(path, &[reader.buffer_position()])[0],
-        message,
+    // Names of the open elements are checked by quick-xml (`check_end_names`, on by default).
+    reader.config_mut().check_end_names = true;
+    let at = |offset: u64, message: String| {
+        let (line, column) = line_and_column(path, offset);
+        XmlError { line, column, message }
     };
+    let fail = |reader: &quick_xml::Reader<BufReader<File>>, message: String| at(reader.buffer_position(), message);
+    let mut root_closed = false;
     loop {
         let before = reader.buffer_position();
-        let event = reader.read_event_into(&mut buffer).map_err(|e| fail(&reader, e.to_string()))?;
+        let event = reader.read_event_into(&mut buffer).map_err(|e| {
+            let message = format!("not well-formed XML: {e}");
+            at(reader.error_position(), message)
+        })?;
         match event {
             Event::Start(start) => {
                 let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+                if root_closed {
+                    return Err(at(
+                        before,
+                        format!("not well-formed XML: an element <{name}> after the end of the root element"),
+                    ));
+                }
                 if depth == 0 {
                     root(&name);
                 }
@@ -93,12 +108,16 @@ pub fn stream(
             }
             Event::End(_) => {
                 depth = depth.saturating_sub(1);
+                root_closed |= depth == 0;
                 if let Some(done) = open.pop() {
                     match open.last_mut() {
                         Some(parent) => parent.children.push(done),
                         None => record(done).map_err(|message| fail(&reader, message))?,
                     }
                 }
+            }
+            ref event if root_closed && is_text(event) => {
+                return Err(at(before, "not well-formed XML: text after the end of the root element".into()));
             }
             Event::Text(text) => {
                 if let Some(node) = open.last_mut() {
@@ -115,19 +134,31 @@ pub fn stream(
                     push_reference(&mut node.text, &reference).map_err(|e| fail(&reader, e))?;
                 }
             }
-            Event::Eof => {
-                if depth > 0 {
-                    return Err(fail(
-                        &reader,
-                        "the file ends before its elements are closed (a truncated export?)".into(),
-                    ));
-                }
-                return Ok(());
-            }
+            Event::Eof => return at_end(depth, root_closed).map_err(|message| fail(&reader, message)),
             _ => {}
         }
         buffer.clear();
     }
+}
+
+/// Text that is not only white space: after the root element, a sign of a damaged file.
+fn is_text(event: &Event<'_>) -> bool {
+    match event {
+        Event::Text(text) => !text.iter().all(u8::is_ascii_whitespace),
+        Event::CData(_) | Event::GeneralRef(_) => true,
+        _ => false,
+    }
+}
+
+/// The end of the file: fine only after the root element closed.
+fn at_end(depth: usize, root_closed: bool) -> Result<(), String> {
+    if depth > 0 {
+        return Err("the file ends before its elements are closed (a truncated export?)".into());
+    }
+    if !root_closed {
+        return Err("the file has no root element".into());
+    }
+    Ok(())
 }
 
 /// The attributes of an element, values unescaped.
@@ -158,6 +189,25 @@ fn push_reference(text: &mut String, reference: &BytesRef<'_>) -> Result<(), Str
         other => return Err(format!("unknown entity `&{other};`")),
     });
     Ok(())
+}
+
+/// The 1-based line and column (in characters) of a byte offset of `path`.
+pub fn line_and_column(path: &Path, offset: u64) -> (usize, usize) {
+    use std::io::Read;
+    let line = lines_of(path, &[offset])[0];
+    let Ok(file) = File::open(path) else { return (line, 1) };
+    // The column: characters from the last line break before `offset`.
+    let mut column = 1;
+    let limit = usize::try_from(offset).unwrap_or(usize::MAX);
+    for byte in BufReader::new(file).bytes().take(limit) {
+        let Ok(byte) = byte else { break };
+        if byte == b'\n' {
+            column = 1;
+        } else if byte & 0xC0 != 0x80 {
+            column += 1;
+        }
+    }
+    (line, column)
 }
 
 /// The 1-based lines of byte offsets of `path`, in one pass over the file.
