@@ -174,6 +174,7 @@ fn titles_tags_dates_and_passwords() {
     let secret = post(&site, "2012/2012-03-08-appraisal.md");
     assert!(secret.contains("draft: true"), "a password-protected post is a draft:\n{secret}");
     assert!(summary.contains("Imported 4 posts (1 as drafts)"), "{summary}");
+    assert!(summary.contains("Note: 1 password-protected post imported as drafts."), "{summary}");
     let published = Fixture::new("basic");
     let out = published.run(&["import", "wordpress", export("wordpress-fidelity.xml").to_str().unwrap()]);
     assert!(out.status.success());

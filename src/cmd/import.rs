@@ -54,6 +54,9 @@ pub fn run(site: &Path, args: ImportArgs, verbosity: Verbosity) -> u8 {
                         done.comments_dropped.iter().map(|(why, n)| format!("{n} {why}")).collect();
                     eprintln!("Dropped comments: {}", reasons.join(", "));
                 }
+                for note in done.notes() {
+                    eprintln!("Note: {note}.");
+                }
                 eprintln!("Next: `cpdblog check` to review them, then `cpdblog serve` to read them.");
             }
             EXIT_OK
