@@ -260,7 +260,8 @@ fn redirects(posts: &[Arc<Post>], pages: &[Arc<SitePage>]) -> Result<Vec<Redirec
             source: p.source.clone(),
         })
     });
-    let mut redirects: Vec<Redirect> = from_posts.chain(from_pages).collect();
+    // An old address that is the new one too (a page kept at /about/) needs no redirect.
+    let mut redirects: Vec<Redirect> = from_posts.chain(from_pages).filter(|r| r.from.file() != r.to.file()).collect();
     redirects.sort_by(|a, b| a.from.cmp(&b.from).then_with(|| a.source.cmp(&b.source)));
     let mut problems = Diagnostics::default();
     for pair in redirects.windows(2) {

@@ -40,10 +40,12 @@ fn wordpress_posts_comments_things_and_networks_arrive_and_build() {
     let out = import(&site, "wordpress", &export("wordpress.xml"), &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("Imported 3 posts (1 as drafts) with 3 comments into"), "{err}");
-    assert!(err.contains("Left out what is not a post: 1 attachment, 1 page"), "{err}");
+    assert!(err.contains("Imported 3 posts (1 as drafts) and 1 page with 3 comments into"), "{err}");
+    assert!(err.contains("Left out what is not a post: 1 attachment"), "{err}");
     assert!(err.contains("Dropped comments: 1 pingback, 1 spam, 1 unapproved"), "{err}");
-    assert!(err.contains("wordpress.xml:147: page \"About me\""), "each item left out, with its line: {err}");
+    // The About page is a page of the new site, in its menu, with its old address kept.
+    let about = std::fs::read_to_string(site.site.join("pages/about.md")).unwrap();
+    assert!(about.starts_with("---\ntitle: About me\nmenu: 0\n---\nI am a librarian."), "{about}");
     assert!(err.contains("wordpress.xml:159: attachment \"map\""), "{err}");
 
     let post = std::fs::read_to_string(site.site.join("posts/2011/2011-07-18-thing-6-online-networks.md")).unwrap();
@@ -60,6 +62,8 @@ fn wordpress_posts_comments_things_and_networks_arrive_and_build() {
 
     let built = site.run(&["build"]);
     assert!(built.status.success(), "{}", stderr(&built));
+    assert!(site.page("about/index.html").contains("I am a librarian."), "the imported page is built at its slug");
+    assert!(site.page("index.html").contains("<a href=\"/blog/about/\">About me</a>"), "and is in the menu");
     let page = site.page("posts/thing-6-online-networks/index.html");
     assert!(page.contains("Thing 6: Online networks – LinkedIn &amp; friends"), "{page}");
     for network in ["linkedin", "lisnpn", "twitter", "facebook"] {
@@ -129,7 +133,7 @@ fn existing_posts_are_never_overwritten_without_force_and_reimport_is_idempotent
         ),
         "{err}"
     );
-    assert!(err.contains("Imported 0 posts") && err.contains("Skipped 3 posts that already exist"), "{err}");
+    assert!(err.contains("Imported 0 posts") && err.contains("Skipped 4 files that already exist"), "{err}");
     assert_eq!(tree(&site.site.join("posts")), before, "nothing changed");
     let forced = import(&site, "wordpress", &export("wordpress.xml"), &["--force"]);
     assert!(forced.status.success());

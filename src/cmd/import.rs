@@ -30,10 +30,18 @@ pub fn run(site: &Path, args: ImportArgs, verbosity: Verbosity) -> u8 {
                 if done.drafts > 0 {
                     line.push_str(&format!(" ({} as drafts)", done.drafts));
                 }
+                if done.pages > 0 {
+                    line.push_str(&format!(" and {}", count(done.pages, "page")));
+                }
                 line.push_str(&format!(" with {}", count(done.comments_kept, "comment")));
-                eprintln!("{line} into {}", display_path(&site.join("posts")));
+                let posts = display_path(&site.join("posts"));
+                if done.pages > 0 {
+                    eprintln!("{line} into {posts} and {}", display_path(&site.join("pages")));
+                } else {
+                    eprintln!("{line} into {posts}");
+                }
                 if !done.existing.is_empty() {
-                    eprintln!("Skipped {} that already exist", count(done.existing.len(), "post"));
+                    eprintln!("Skipped {} that already exist", count(done.existing.len(), "file"));
                 }
                 if !done.skipped.is_empty() {
                     let kinds: Vec<String> = done.skipped.iter().map(|(kind, n)| format!("{n} {kind}")).collect();

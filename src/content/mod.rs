@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Deserializer};
 
 pub use date::PostDate;
-pub use page::{MenuPlace, SitePage};
+pub use page::{MenuPlace, SitePage, WrittenPage};
 pub use post::{Comment, Post, PostContext, Term, slug_from_file_name};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};

@@ -74,6 +74,30 @@ struct RawPageFrontmatter {
     summary: Option<Text>,
 }
 
+/// A page's frontmatter as cpdblog writes it (`import`); the reader reads it back to the same
+/// page (a test holds it to that).
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct WrittenPage {
+    /// The page's title.
+    pub title: String,
+    /// Its place in the menu, by order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub menu: Option<i64>,
+    /// Built only with `--drafts`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
+    /// Old addresses that redirect here.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+}
+
+impl WrittenPage {
+    /// The whole page file: this frontmatter between `---` lines, then `body`.
+    pub fn to_file(&self, body: &str) -> Result<String, String> {
+        Ok(format!("---\n{}---\n{body}", yaml::to_string(self)?))
+    }
+}
+
 impl SitePage {
     /// Builds a page from a file's text, reporting every problem with its position.
     pub fn from_source(source: &Path, text: &str) -> Result<Self, Diagnostics> {
@@ -155,6 +179,22 @@ mod tests {
         let files: Vec<String> = page.aliases.iter().map(Route::file).collect();
         assert_eq!(files, ["about-me/index.html", "about.html"]);
         assert_eq!(page.body, "Hello.\n");
+    }
+
+    #[test]
+    fn what_import_writes_reads_back_to_the_same_page() {
+        let written = WrittenPage {
+            title: "About: me & \"my\" CPD".into(),
+            menu: Some(3),
+            draft: true,
+            aliases: vec!["https://old.example.org/about/".into()],
+        };
+        let page = SitePage::from_source(Path::new("pages/about.md"), &written.to_file("Hi.\n").unwrap()).unwrap();
+        assert_eq!(page.title, written.title);
+        assert_eq!(page.menu, Some(MenuPlace { label: written.title.clone(), order: 3 }));
+        assert!(page.draft);
+        assert_eq!(page.aliases, [Route::Alias("about/".into())]);
+        assert_eq!(page.body, "Hi.\n");
     }
 
     #[test]

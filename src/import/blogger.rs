@@ -176,6 +176,7 @@ fn post_of(entry: &Node, comments: &mut ByPost) -> Option<ImportedPost> {
         old_url: url.as_deref().and_then(web_url),
         body: convert::post_body(&entry.text_of("content"), false),
         comments: thread(comments.remove(&id).unwrap_or_default()),
+        page: None,
     })
 }
 

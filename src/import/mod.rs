@@ -14,13 +14,15 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::content::PostDate;
+use crate::content::WrittenPage;
 use crate::content::frontmatter::{ThingNumbers, Thread, Written, WrittenComment};
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+use crate::layout::PAGES_DIR;
 use crate::layout::{CONFIG_FILE, POSTS_DIR};
 use crate::output::Lock;
 use crate::pipeline::{BuildOptions, Settings};
 use crate::programme::{NetworkRegistry, Programme};
-use crate::route::Route;
+use crate::route::{Route, SECTIONS};
 use crate::text::{MAX_SLUG, is_web_url, slugify, things_named};
 
 /// A post as read from an export, before the CPD smarts.
@@ -42,6 +44,8 @@ pub struct ImportedPost {
     pub body: String,
     /// Approved comments, threaded.
     pub comments: Vec<ImportedComment>,
+    /// A standalone page (About me) rather than a post, with its place in the old menu.
+    pub page: Option<i64>,
 }
 
 /// An approved comment with its replies, as the post file will hold it.
@@ -52,6 +56,8 @@ pub type ImportedComment = WrittenComment;
 pub struct ImportReport {
     /// Posts written into posts/.
     pub imported: usize,
+    /// Standalone pages written into pages/.
+    pub pages: usize,
     /// Of those, drafts.
     pub drafts: usize,
     /// Posts not written because a file of that name exists (without `--force`).
@@ -183,8 +189,12 @@ pub fn import(options: &BuildOptions, source: Source, export: &Path, force: bool
         }
         std::fs::rename(staging.join(&relative), &target)
             .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", display_path(&relative))))?;
-        report.imported += 1;
-        report.drafts += usize::from(draft);
+        if relative.starts_with(PAGES_DIR) {
+            report.pages += 1;
+        } else {
+            report.imported += 1;
+            report.drafts += usize::from(draft);
+        }
         report.written.push(relative);
     }
     drop(cleanup);
@@ -246,6 +256,9 @@ impl Writer<'_> {
         if post.title.trim().is_empty() {
             post.title = "Untitled".into();
         }
+        if let Some(order) = post.page {
+            return self.stage_page(post, order);
+        }
         let mut slug = slugify(&post.slug);
         if slug.is_empty() {
             slug = slugify(&post.title);
@@ -295,6 +308,52 @@ impl Writer<'_> {
         }
         std::fs::write(&path, text).map_err(|e| e.to_string())?;
         self.staged.push((relative, frontmatter.draft));
+        Ok(())
+    }
+}
+
+impl Writer<'_> {
+    /// Writes a standalone page into the staging folder's pages/, in the menu when it is
+    /// published (WordPress lists its pages in the menu by their order).
+    fn stage_page(&mut self, post: ImportedPost, order: i64) -> Result<(), String> {
+        let mut slug = shorten_slug(&slugify(&post.slug));
+        if slug.is_empty() {
+            slug = shorten_slug(&slugify(&post.title));
+        }
+        if slug.is_empty() || SECTIONS.contains(&slug.as_str()) {
+            slug = format!("{}-page", if slug.is_empty() { "untitled" } else { &slug });
+        }
+        let file_for = |slug: &str| Path::new(PAGES_DIR).join(format!("{slug}.md"));
+        let base = slug.clone();
+        let mut n = 2;
+        while self.staged_paths.contains(&file_for(&slug)) {
+            slug = format!("{base}-{n}");
+            n += 1;
+        }
+        let relative = file_for(&slug);
+        self.staged_paths.insert(relative.clone());
+        let dropped = post.comments.iter().map(Thread::count).sum::<usize>();
+        if dropped > 0 {
+            *self.report.comments_dropped.entry("on a page".into()).or_default() += dropped;
+        }
+        let page = WrittenPage {
+            title: post.title,
+            menu: (!post.draft).then_some(order),
+            draft: post.draft,
+            // An old address that can be a redirect page here, and is not the page's new one.
+            aliases: post
+                .old_url
+                .into_iter()
+                .filter(|url| Route::alias(url).is_ok_and(|old| old.file() != Route::Page(slug.clone()).file()))
+                .collect(),
+        };
+        let text = page.to_file(&format!("{}\n", post.body))?;
+        let path = self.staging.join(&relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        }
+        std::fs::write(&path, text).map_err(|e| e.to_string())?;
+        self.staged.push((relative, page.draft));
         Ok(())
     }
 }

@@ -19,7 +19,7 @@ pub fn read(path: &Path, post: &mut dyn FnMut(ImportedPost) -> Result<(), String
         }
         let kind = item.text_of("wp:post_type");
         let status = item.text_of("wp:status");
-        if kind != "post" {
+        if kind != "post" && kind != "page" {
             let title = convert::decode_entities(&item.text_of("title"));
             counts.reject(&item, if kind.is_empty() { "unknown".into() } else { kind }, title);
             return Ok(());
@@ -28,7 +28,10 @@ pub fn read(path: &Path, post: &mut dyn FnMut(ImportedPost) -> Result<(), String
             counts.reject(&item, format!("post ({status})"), convert::decode_entities(&item.text_of("title")));
             return Ok(());
         }
-        let imported = read_post(&item, &status, &mut counts);
+        let mut imported = read_post(&item, &status, &mut counts);
+        if kind == "page" {
+            imported.page = Some(item.text_of("wp:menu_order").parse().unwrap_or(0));
+        }
         if !item.text_of("wp:post_password").is_empty() {
             counts.password_protected += 1;
         }
@@ -100,6 +103,7 @@ fn read_post(item: &Node, status: &str, counts: &mut ReadCounts) -> ImportedPost
         old_url: web_url(&item.text_of("link")),
         body: convert::post_body(&item.text_of("content:encoded"), true),
         comments: thread(comments),
+        page: None,
     }
 }
 
