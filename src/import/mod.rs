@@ -302,12 +302,17 @@ impl Writer<'_> {
             comments: post.comments,
         };
         let text = frontmatter.to_file(&format!("{}\n", post.body))?;
+        self.write_staged(relative, &text, frontmatter.draft)
+    }
+
+    /// Writes one file into the staging folder, to move into the site when all is read.
+    fn write_staged(&mut self, relative: PathBuf, text: &str, draft: bool) -> Result<(), String> {
         let path = self.staging.join(&relative);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
         }
         std::fs::write(&path, text).map_err(|e| e.to_string())?;
-        self.staged.push((relative, frontmatter.draft));
+        self.staged.push((relative, draft));
         Ok(())
     }
 }
@@ -348,13 +353,7 @@ impl Writer<'_> {
                 .collect(),
         };
         let text = page.to_file(&format!("{}\n", post.body))?;
-        let path = self.staging.join(&relative);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-        }
-        std::fs::write(&path, text).map_err(|e| e.to_string())?;
-        self.staged.push((relative, page.draft));
-        Ok(())
+        self.write_staged(relative, &text, page.draft)
     }
 }
 

@@ -27,19 +27,8 @@ impl Kept {
     /// Takes every `<pre>` out of `html`, keeping its text as the browser showed it (line
     /// breaks as written or as `<br>`, tags dropped, entities decoded).
     pub(super) fn take_pres(&mut self, html: &str) -> String {
-        let mut out = String::with_capacity(html.len());
-        let mut at = 0;
-        while let Some(tag) = next_tag(html, at) {
-            if tag.name != "pre" || tag.close {
-                out.push_str(&html[at..tag.end]);
-                at = tag.end;
-                continue;
-            }
-            let Some(close) = matching_close(html, &tag) else {
-                break;
-            };
-            let open = &html[tag.start..tag.end];
-            let mut inner = &html[tag.end..close.start];
+        self.take_elements(html, "pre", |_, open, inner| {
+            let mut inner = inner;
             let mut language = language_of(open);
             // `<pre><code class="language-x">…</code></pre>`
             let trimmed = inner.trim();
@@ -52,24 +41,26 @@ impl Kept {
                 }
                 inner = &trimmed[code.end..code_close.start];
             }
-            let text = shown_text(inner);
-            out.push_str(&html[at..tag.start]);
-            out.push_str(&format!("<div>{}</div>", token(self.items.len())));
-            self.items.push(Item::Code { language, text });
-            at = close.end;
-        }
-        out.push_str(&html[at..]);
-        out
+            Item::Code { language, text: shown_text(inner) }
+        })
     }
 
     /// Takes every table out of sanitised `html`: GFM when it has one header row of `<th>`,
     /// the same number of cells in every row, no spans and one line of text in each cell;
     /// otherwise the table's own (sanitised) HTML on one line.
     pub(super) fn take_tables(&mut self, html: &str) -> String {
+        self.take_elements(html, "table", |kept, whole, _| {
+            Item::Table(kept.gfm_table(whole).unwrap_or_else(|| kept.html_table(whole)))
+        })
+    }
+
+    /// Replaces each element named `name` of `html` by a token, keeping what `keep` makes
+    /// of it (from the element's start tag, or the whole element for tables, and its inside).
+    fn take_elements(&mut self, html: &str, name: &str, keep: impl Fn(&Self, &str, &str) -> Item) -> String {
         let mut out = String::with_capacity(html.len());
         let mut at = 0;
         while let Some(tag) = next_tag(html, at) {
-            if tag.name != "table" || tag.close {
+            if tag.name != name || tag.close {
                 out.push_str(&html[at..tag.end]);
                 at = tag.end;
                 continue;
@@ -77,11 +68,11 @@ impl Kept {
             let Some(close) = matching_close(html, &tag) else {
                 break;
             };
-            let table = &html[tag.start..close.end];
-            let text = self.gfm_table(table).unwrap_or_else(|| self.html_table(table));
+            let outer = if name == "table" { &html[tag.start..close.end] } else { &html[tag.start..tag.end] };
+            let item = keep(self, outer, &html[tag.end..close.start]);
             out.push_str(&html[at..tag.start]);
             out.push_str(&format!("<div>{}</div>", token(self.items.len())));
-            self.items.push(Item::Table(text));
+            self.items.push(item);
             at = close.end;
         }
         out.push_str(&html[at..]);
