@@ -93,9 +93,10 @@ fn blogger_classic_and_new_exports_arrive_and_build() {
     let out = import(&site, "blogger", &export("blogger-new.xml"), &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("Imported 2 posts (1 as drafts) with 1 comment"), "{err}");
-    assert!(err.contains("1 page") && err.contains("Dropped comments: 1 spam"), "{err}");
-    assert!(err.contains("blogger-new.xml:18: page \"About\""), "{err}");
+    assert!(err.contains("Imported 2 posts (1 as drafts) and 1 page with 1 comment"), "{err}");
+    assert!(err.contains("Dropped comments: 1 spam"), "{err}");
+    let about = std::fs::read_to_string(site.site.join("pages/about.md")).unwrap();
+    assert!(about.starts_with("---\ntitle: About\nmenu: 0\n---\nAbout Kim"), "a Blogger page is a page:\n{about}");
 
     let post = std::fs::read_to_string(site.site.join("posts/2011/2011-06-20-exploring-other-blogs.md")).unwrap();
     assert!(post.contains("thing: 2\n") && post.contains("- Twitter"), "Thing from the `Thing 2` label:\n{post}");
@@ -104,6 +105,7 @@ fn blogger_classic_and_new_exports_arrive_and_build() {
 
     let built = site.run(&["build", "--drafts"]);
     assert!(built.status.success(), "{}", stderr(&built));
+    assert!(site.page("about/index.html").contains("About Kim"));
     let page = site.page("posts/exploring-other-blogs/index.html");
     assert!(page.contains("3 comments"), "{page}");
     let jo = page.find("Your blog is").unwrap();

@@ -95,6 +95,14 @@ pub fn read(path: &Path, post: &mut dyn FnMut(ImportedPost) -> Result<(), String
             }
         },
         Kind::Comment => Ok(()),
+        // A Blogger page (About me) is a page of the new site; Blogger gives pages no order.
+        Kind::Other(kind) if kind == "page" => match post_of(&entry, &mut comments) {
+            Some(imported) => post(ImportedPost { page: Some(0), ..imported }),
+            None => {
+                counts.reject(&entry, "page (trash)".into(), convert::decode_entities(&entry.text_of("title")));
+                Ok(())
+            }
+        },
         Kind::Other(kind) => {
             let title = convert::decode_entities(&entry.text_of("title"));
             counts.reject(&entry, kind, title);
