@@ -103,6 +103,9 @@ pub struct ImportFile {
     /// Replace posts that already exist in posts/ (otherwise they are skipped and listed).
     #[arg(long)]
     pub force: bool,
+    /// Download the images the posts show into static/images/ and point the posts at them.
+    #[arg(long)]
+    pub images: bool,
 }
 
 /// `cpdblog check`.

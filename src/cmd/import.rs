@@ -8,6 +8,28 @@ use crate::diagnostic::display_path;
 use crate::import::{self, Source};
 use crate::pipeline::BuildOptions;
 
+/// `--images`: the images of the posts just imported (or found already there) come home.
+fn bring_images_home(site: &Path, done: &import::ImportReport, verbosity: Verbosity) {
+    let base = match crate::pipeline::Settings::load(&BuildOptions::new(site)) {
+        Ok(settings) => settings.config.base_url,
+        Err(problems) => return report(&problems, verbosity),
+    };
+    let files: Vec<_> = done.written.iter().chain(&done.existing).cloned().collect();
+    let fetched = import::images::bring_home(site, &files, &base);
+    for (file, url, why) in &fetched.failed {
+        eprintln!("image not fetched: {}: {url}: {why} (the link was left as it was)", display_path(file));
+    }
+    if verbosity != Verbosity::Quiet {
+        eprintln!(
+            "Images: {} downloaded into static/images/, {} already there, {} could not be fetched; {} rewritten",
+            fetched.downloaded,
+            fetched.already_there,
+            fetched.failed.len(),
+            count(fetched.rewritten, "file")
+        );
+    }
+}
+
 /// Runs an import and returns the exit status.
 pub fn run(site: &Path, args: ImportArgs, verbosity: Verbosity) -> u8 {
     let (source, file) = match args.from {
@@ -65,6 +87,11 @@ pub fn run(site: &Path, args: ImportArgs, verbosity: Verbosity) -> u8 {
                 for note in done.notes() {
                     eprintln!("Note: {note}.");
                 }
+            }
+            if file.images {
+                bring_images_home(site, &done, verbosity);
+            }
+            if verbosity != Verbosity::Quiet {
                 eprintln!("Next: `cpdblog check` to review them, then `cpdblog serve` to read them.");
             }
             EXIT_OK

@@ -7,6 +7,7 @@
 
 pub mod blogger;
 pub mod convert;
+pub mod images;
 pub mod wordpress;
 pub mod xml;
 
