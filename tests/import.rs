@@ -236,3 +236,35 @@ fn a_big_export_imports_in_memory_that_does_not_grow_with_the_file() {
     eprintln!("peak resident memory: 2,000 posts {} KiB, 20,000 posts {} KiB", small, big);
     assert!(big < small * 3 / 2 + 8 * 1024, "20,000 posts: {big} KiB against {small} KiB for 2,000");
 }
+
+#[test]
+fn undated_drafts_and_addresses_the_new_site_uses_do_not_stop_an_import() {
+    let item = |title: &str, link: &str, date: &str, kind: &str| {
+        format!(
+            "<item><title>{title}</title><link>{link}</link><wp:post_type>{kind}</wp:post_type>\
+             <wp:status>draft</wp:status><wp:post_date>{date}</wp:post_date>\
+             <wp:post_date_gmt>0000-00-00 00:00:00</wp:post_date_gmt><wp:post_name></wp:post_name>\
+             <content:encoded><![CDATA[Text of {title}.]]></content:encoded></item>\n"
+        )
+    };
+    let export = format!(
+        "<?xml version=\"1.0\"?>\n<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" \
+         xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel><title>Old</title>\n{}{}{}{}</channel></rss>\n",
+        item("Never dated", "https://old.example.org/?p=1", "0000-00-00 00:00:00", "post"),
+        item("Tags", "https://old.example.org/tags/", "2024-02-06 10:00:00", "post"),
+        item("Site", "https://old.example.org/site/", "2024-06-05 10:00:00", "post"),
+        item("Site page", "https://old.example.org/site/", "2024-06-05 10:00:00", "page"),
+    );
+    let site = Fixture::new("basic");
+    let file = site.site.join("../old.xml");
+    std::fs::write(&file, export).unwrap();
+    let out = import(&site, "wordpress", &file, &[]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("Note: 1 post without a date imported as drafts dated today."), "{err}");
+    assert!(err.contains("Note: 2 old addresses not kept"), "/tags/ is ours; /site/ went to the first: {err}");
+    let built = site.run(&["build", "--drafts"]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    assert!(site.page("site/index.html").contains("url=/blog/posts/site/"), "the old address goes to the post");
+    assert!(site.page("site-page/index.html").contains("Text of Site page."));
+}

@@ -9,22 +9,20 @@ pub mod blogger;
 pub mod convert;
 pub mod images;
 pub mod wordpress;
+mod writer;
 pub mod xml;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::content::PostDate;
-use crate::content::WrittenPage;
-use crate::content::frontmatter::{ThingNumbers, Thread, Written, WrittenComment};
+use crate::content::frontmatter::WrittenComment;
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
-use crate::layout::PAGES_DIR;
-use crate::layout::{CONFIG_FILE, POSTS_DIR};
+use crate::layout::{CONFIG_FILE, PAGES_DIR};
 use crate::output::Lock;
 use crate::pipeline::{BuildOptions, Settings};
 use crate::programme::{NetworkRegistry, Programme};
-use crate::route::{Route, SECTIONS};
-use crate::text::{MAX_SLUG, is_web_url, slugify, things_named};
+use crate::text::{is_web_url, things_named};
+use writer::Writer;
 
 /// A post as read from an export, before the CPD smarts.
 #[derive(Debug, Default)]
@@ -59,6 +57,10 @@ pub struct ImportReport {
     pub imported: usize,
     /// Standalone pages written into pages/.
     pub pages: usize,
+    /// Posts the old blog never dated, imported as drafts dated today.
+    pub undated: usize,
+    /// Old addresses not kept because the new site uses them.
+    pub addresses_taken: usize,
     /// Of those, drafts.
     pub drafts: usize,
     /// Posts not written because a file of that name exists (without `--force`).
@@ -82,6 +84,22 @@ impl ImportReport {
     /// drafts".
     pub fn notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
+        if self.undated > 0 {
+            let n = self.undated;
+            notes.push(format!(
+                "{n} post{} without a date imported as drafts dated today",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+        if self.addresses_taken > 0 {
+            let n = self.addresses_taken;
+            notes.push(format!(
+                "{n} old address{} not kept: the new site uses {} itself (/tags/, /search/…) or another post has {}",
+                if n == 1 { "" } else { "es" },
+                if n == 1 { "it" } else { "them" },
+                if n == 1 { "it" } else { "them" }
+            ));
+        }
         if self.password_protected > 0 {
             let n = self.password_protected;
             notes.push(format!("{n} password-protected post{} imported as drafts", if n == 1 { "" } else { "s" }));
@@ -147,6 +165,7 @@ pub fn import(options: &BuildOptions, source: Source, export: &Path, force: bool
         slugs: existing_slugs(site_dir),
         staged: Vec::new(),
         staged_paths: HashSet::new(),
+        old_addresses: HashSet::new(),
         report: ImportReport::default(),
     };
     let export_name = display_path(export);
@@ -236,136 +255,6 @@ fn existing_slugs(site_dir: &Path) -> HashMap<String, PathBuf> {
         .into_iter()
         .map(|p| (crate::content::slug_from_file_name(&p), p))
         .collect()
-}
-
-struct Writer<'a> {
-    programme: &'a Programme,
-    networks: &'a NetworkRegistry,
-    staging: &'a Path,
-    /// Slugs taken, and by which file.
-    slugs: HashMap<String, PathBuf>,
-    /// Relative paths staged, and whether each is a draft.
-    staged: Vec<(PathBuf, bool)>,
-    /// The same paths, to look up.
-    staged_paths: HashSet<PathBuf>,
-    report: ImportReport,
-}
-
-impl Writer<'_> {
-    /// Adds the CPD smarts and writes the post into the staging folder.
-    fn stage(&mut self, mut post: ImportedPost) -> Result<(), String> {
-        if post.title.trim().is_empty() {
-            post.title = "Untitled".into();
-        }
-        if let Some(order) = post.page {
-            return self.stage_page(post, order);
-        }
-        let mut slug = slugify(&post.slug);
-        if slug.is_empty() {
-            slug = slugify(&post.title);
-        }
-        if slug.is_empty() {
-            slug = "post".into();
-        }
-        // The file's path is made of checked parts only: a parsed date and a slug.
-        let date = PostDate::parse(&post.date)
-            .map_err(|why| format!("the post `{}` has an invalid date: {why}", post.title.trim()))?;
-        let day = date.day().format("%Y-%m-%d").to_string();
-        let mut slug = shorten_slug(&slug);
-        let file_for = |slug: &str| Path::new(POSTS_DIR).join(&day[..4]).join(format!("{day}-{slug}.md"));
-        let base = slug.clone();
-        let mut n = 2;
-        // A slug taken by another file gets a number; the same file is this post imported before.
-        while self.staged_paths.contains(&file_for(&slug))
-            || self.slugs.get(&slug).is_some_and(|taken| *taken != file_for(&slug))
-        {
-            slug = format!("{base}-{n}");
-            n += 1;
-        }
-        let relative = file_for(&slug);
-        if !relative.components().all(|c| matches!(c, std::path::Component::Normal(_))) {
-            return Err(format!("refusing to write {} outside posts/", display_path(&relative)));
-        }
-        self.slugs.insert(slug.clone(), relative.clone());
-        self.staged_paths.insert(relative.clone());
-        let things = detect_things(&post, self.programme);
-        let networks = detect_networks(&post, self.networks);
-        self.report.comments_kept += post.comments.iter().map(Thread::count).sum::<usize>();
-        let frontmatter = Written {
-            title: post.title,
-            date: post.date,
-            thing: ThingNumbers::of(things),
-            networks,
-            tags: (!post.tags.is_empty()).then_some(post.tags),
-            draft: post.draft,
-            // Only an old address that can be a redirect page here (`?p=123` cannot).
-            aliases: post.old_url.into_iter().filter(|url| Route::alias(url).is_ok()).collect(),
-            comments: post.comments,
-        };
-        let text = frontmatter.to_file(&format!("{}\n", post.body))?;
-        self.write_staged(relative, &text, frontmatter.draft)
-    }
-
-    /// Writes one file into the staging folder, to move into the site when all is read.
-    fn write_staged(&mut self, relative: PathBuf, text: &str, draft: bool) -> Result<(), String> {
-        let path = self.staging.join(&relative);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-        }
-        std::fs::write(&path, text).map_err(|e| e.to_string())?;
-        self.staged.push((relative, draft));
-        Ok(())
-    }
-}
-
-impl Writer<'_> {
-    /// Writes a standalone page into the staging folder's pages/, in the menu when it is
-    /// published (WordPress lists its pages in the menu by their order).
-    fn stage_page(&mut self, post: ImportedPost, order: i64) -> Result<(), String> {
-        let mut slug = shorten_slug(&slugify(&post.slug));
-        if slug.is_empty() {
-            slug = shorten_slug(&slugify(&post.title));
-        }
-        if slug.is_empty() || SECTIONS.contains(&slug.as_str()) {
-            slug = format!("{}-page", if slug.is_empty() { "untitled" } else { &slug });
-        }
-        let file_for = |slug: &str| Path::new(PAGES_DIR).join(format!("{slug}.md"));
-        let base = slug.clone();
-        let mut n = 2;
-        while self.staged_paths.contains(&file_for(&slug)) {
-            slug = format!("{base}-{n}");
-            n += 1;
-        }
-        let relative = file_for(&slug);
-        self.staged_paths.insert(relative.clone());
-        let dropped = post.comments.iter().map(Thread::count).sum::<usize>();
-        if dropped > 0 {
-            *self.report.comments_dropped.entry("on a page".into()).or_default() += dropped;
-        }
-        let page = WrittenPage {
-            title: post.title,
-            menu: (!post.draft).then_some(order),
-            draft: post.draft,
-            // An old address that can be a redirect page here, and is not the page's new one.
-            aliases: post
-                .old_url
-                .into_iter()
-                .filter(|url| Route::alias(url).is_ok_and(|old| old.file() != Route::Page(slug.clone()).file()))
-                .collect(),
-        };
-        let text = page.to_file(&format!("{}\n", post.body))?;
-        self.write_staged(relative, &text, page.draft)
-    }
-}
-
-/// A slug short enough for a file name on every system: at most [`MAX_SLUG`] bytes, cut at
-/// a dash where it can be.
-fn shorten_slug(slug: &str) -> String {
-    if slug.len() <= MAX_SLUG {
-        return slug.to_string();
-    }
-    let cut = &slug[..MAX_SLUG];
-    cut.rsplit_once('-').map_or(cut, |(head, _)| head).trim_end_matches('-').to_string()
 }
 
 /// Thing numbers named in the title ("Thing 6: …", "Things 6 & 7"), the body's first line, or
