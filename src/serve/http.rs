@@ -54,7 +54,8 @@ pub fn resolve(root: &Path, target: &str) -> Resolved {
     }
     if canonical.is_dir() {
         if !path.ends_with('/') {
-            return Resolved::Redirect(format!("{path}/"));
+            // One leading slash only: `//posts/` would be read as the host `posts`.
+            return Resolved::Redirect(format!("/{}/", path.trim_start_matches('/')));
         }
         let index = canonical.join("index.html");
         return match index.canonicalize() {
@@ -211,6 +212,8 @@ mod tests {
         assert_eq!(resolve(&root, "/posts/a/?x=1"), Resolved::File(root.join("posts/a/index.html")));
         assert_eq!(resolve(&root, "/posts/%61/"), Resolved::File(root.join("posts/a/index.html")));
         assert_eq!(resolve(&root, "/posts/a"), Resolved::Redirect("/posts/a/".into()));
+        assert_eq!(resolve(&root, "//posts/a"), Resolved::Redirect("/posts/a/".into()), "never scheme-relative");
+        assert_eq!(resolve(&root, "///posts?x"), Resolved::Redirect("/posts/".into()));
         for bad in [
             "/../secret.txt",
             "/%2e%2e/secret.txt",
