@@ -5,7 +5,7 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
@@ -82,6 +82,22 @@ impl Serve {
         }
     }
 
+    /// The folder served, from the `--verbose` line naming it.
+    fn served_folder(&self) -> PathBuf {
+        let log = self.log.lock().unwrap().join("\n");
+        let folder = log.split("writing to ").nth(1).expect("start with --verbose").lines().next().unwrap();
+        PathBuf::from(folder.trim())
+    }
+
+    /// The private folder serve made for its output: the folder of the temporary folder that
+    /// holds the folder served (or is it).
+    fn private_folder(&self) -> PathBuf {
+        let served = self.served_folder();
+        let temp = std::env::temp_dir().canonicalize().unwrap();
+        let private = served.ancestors().find(|folder| folder.parent() == Some(temp.as_path()));
+        private.unwrap_or_else(|| panic!("{} is not in {}", served.display(), temp.display())).to_path_buf()
+    }
+
     fn get(&self, path: &str) -> Response {
         request(
             self.port,
@@ -147,4 +163,24 @@ fn folders_asked_for_with_leading_slashes_redirect_within_the_site() {
         let location = response.header("location").unwrap_or_default();
         assert!(!location.starts_with("//") && !location.starts_with("/\\"), "{path}: {location}");
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn the_private_preview_folder_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let fixture = Fixture::new("basic");
+    let serve = Serve::start(&fixture.site, &["--drafts", "--verbose"], &[]);
+    let served = serve.served_folder();
+    assert!(served.join("posts/calendar-draft/index.html").is_file(), "drafts are in it");
+    let private = serve.private_folder();
+    let mode = std::fs::metadata(&private).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "{}: mode {mode:o}", private.display());
+    // Still so after a rebuild has swapped new pages in.
+    let post = "posts/2011-07-18-online-networks.md";
+    let text = std::fs::read_to_string(fixture.site.join(post)).unwrap();
+    fixture.save(post, &text.replace("Online networks matter.", "Private matters."));
+    serve.wait_for_line("changed:", WAIT);
+    let mode = std::fs::metadata(&private).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "{}: mode {mode:o} after a rebuild", private.display());
 }

@@ -5,8 +5,10 @@
 //! last good pages served and shows its errors over them.
 //!
 //! The output goes to a private temporary folder (or `--output`), never to the site's
-//! `public/`, so previewing never disturbs what `cpdblog build` deploys.
+//! `public/`, so previewing never disturbs what `cpdblog build` deploys. Only its owner can
+//! open the private folder (the site goes in its `site/`).
 
+mod folder;
 pub mod http;
 pub mod reload;
 
@@ -127,17 +129,27 @@ impl Preview {
         let (output, private_output) = match &options.output {
             Some(output) => (output.clone(), None),
             None => {
-                let private = std::env::temp_dir().join(format!("cpdblog-serve-{}", std::process::id()));
-                if private.exists() {
-                    // Left by an earlier process with our id; it is ours by name.
-                    let _ = std::fs::remove_dir_all(&private);
-                }
-                (private.clone(), Some(private))
+                let temp = std::env::temp_dir();
+                let name = format!("cpdblog-serve-{}", std::process::id());
+                let private = folder::create_private(&temp, &name).map_err(|e| {
+                    Diagnostic::error(format!("cannot create a private preview folder in {}: {e}", temp.display()))
+                        .with_hint("set TMPDIR (TEMP on Windows) to a folder you can write, or use --output")
+                })?;
+                // The site goes one level down: builds swap a new folder in for it (made
+                // beside it), and both stay inside the private one.
+                (private.join("site"), Some(private))
             }
         };
-        crate::output::check_location(&options.build.site_dir, &output, false)?;
-        std::fs::create_dir_all(&output)
-            .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", output.display())))?;
+        let prepared = crate::output::check_location(&options.build.site_dir, &output, false).and_then(|()| {
+            std::fs::create_dir_all(&output)
+                .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", output.display())))
+        });
+        if let Err(problem) = prepared {
+            if let Some(private) = &private_output {
+                let _ = std::fs::remove_dir_all(private);
+            }
+            return Err(problem);
+        }
         let root = output.canonicalize().unwrap_or_else(|_| output.clone());
         let mut build = options.build;
         build.base_url = Some(url.clone());
