@@ -4,7 +4,8 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
@@ -60,6 +61,10 @@ impl Serve {
         serve
     }
 
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Waits for the next stderr line containing `needle`; panics with the log's end on timeout.
     fn wait_for_line(&self, needle: &str, timeout: Duration) -> String {
         self.wait_for_line_after(needle, timeout, "")
@@ -105,6 +110,10 @@ impl Serve {
         )
     }
 
+    fn connect(&self) -> TcpStream {
+        TcpStream::connect(("127.0.0.1", self.port)).expect("connect")
+    }
+
     /// Sends SIGINT, as Ctrl-C does, and returns the exit status and how long the process took
     /// to end; None if it is still running after `limit` (it is killed then).
     #[cfg(unix)]
@@ -142,6 +151,14 @@ fn shorten(line: &str) -> String {
     }
     let cut = (0..=300).rev().find(|&i| line.is_char_boundary(i)).unwrap_or(0);
     format!("{}… ({} bytes)", &line[..cut], line.len())
+}
+
+/// A field of /proc/PID/status (`VmRSS`, `Threads`) as a number (kB for sizes); None where
+/// there is no /proc.
+fn proc_status(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with(&format!("{field}:")))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 #[test]
@@ -183,4 +200,101 @@ fn the_private_preview_folder_is_readable_by_its_owner_only() {
     serve.wait_for_line("changed:", WAIT);
     let mode = std::fs::metadata(&private).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o700, "{}: mode {mode:o} after a rebuild", private.display());
+}
+
+#[test]
+fn a_huge_request_head_is_refused_early_and_costs_no_memory() {
+    let fixture = Fixture::new("basic");
+    let serve = Serve::start(&fixture.site, &[], &[]);
+    assert_eq!(serve.get("/").status, 200);
+    let before = proc_status(serve.pid(), "VmRSS");
+
+    let mut stream = serve.connect();
+    let mut writer = stream.try_clone().unwrap();
+    let port = serve.port;
+    let sending = std::thread::spawn(move || {
+        let head = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Huge: ");
+        let mut sent = writer.write_all(head.as_bytes()).map(|()| head.len());
+        let chunk = vec![b'a'; 64 * 1024];
+        for _ in 0..160 {
+            // 10 MiB of one header's value, unless the server closes first.
+            sent = sent.and_then(|n| writer.write_all(&chunk).map(|()| n + chunk.len()));
+        }
+        let _ = writer.write_all(b"\r\n\r\n");
+        sent
+    });
+    let started = Instant::now();
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    // The time to the answer's first byte (or the close), then the rest.
+    let mut answer = vec![0u8; 1];
+    let first = stream.read(&mut answer);
+    let took = started.elapsed();
+    answer.truncate(*first.as_ref().unwrap_or(&0));
+    let rest = if answer.is_empty() { Ok(0) } else { stream.read_to_end(&mut answer) };
+    let answer = String::from_utf8_lossy(&answer);
+    let status = answer.split(' ').nth(1).unwrap_or("none");
+    let sent = sending.join().unwrap();
+    eprintln!("a 10 MiB header: status {status} after {took:?} ({first:?}, then {rest:?}); the client sent {sent:?}");
+    let memory = (before, proc_status(serve.pid(), "VmRSS"));
+    if let (Some(before), Some(after)) = memory {
+        eprintln!("server memory: {before} kB before, {after} kB after (+{} kB)", after.saturating_sub(before));
+    }
+    assert!(
+        status.starts_with('4') || answer.is_empty(),
+        "a huge head is refused (4xx) or the connection closed: {}",
+        shorten(&answer)
+    );
+    assert!(took < Duration::from_secs(5), "refused at once, not after reading it all: {took:?}");
+    if let (Some(before), Some(after)) = memory {
+        let grown = after.saturating_sub(before);
+        // A worker's first request may add its stack and heap (about 2 MiB); the head is not kept.
+        assert!(grown < 8 * 1024, "memory grew by {grown} kB for one hostile request");
+    }
+    assert_eq!(serve.get("/").status, 200, "still serving");
+}
+
+#[test]
+fn idle_connections_hold_no_thread_and_are_closed_after_the_idle_timeout() {
+    let fixture = Fixture::new("basic");
+    let timeout = Duration::from_millis(1500);
+    let knob = timeout.as_millis().to_string();
+    let serve = Serve::start(&fixture.site, &[], &[("CPDBLOG_SERVE_IDLE_TIMEOUT_MS", &knob)]);
+    assert_eq!(serve.get("/").status, 200);
+    let before = proc_status(serve.pid(), "Threads");
+
+    const IDLE: usize = 300;
+    let opened = Instant::now();
+    let idle: Vec<TcpStream> = (0..IDLE).map(|_| serve.connect()).collect();
+    // One more that starts a request and never finishes it (a slow client).
+    let mut slow = serve.connect();
+    write!(slow, "GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n", serve.port).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let during = proc_status(serve.pid(), "Threads");
+    let page = serve.get("/posts/online-networks/");
+    assert_eq!(page.status, 200, "served while {IDLE} connections idle");
+    eprintln!("threads: {before:?} before, {during:?} with {IDLE} idle connections open");
+    if let (Some(before), Some(during)) = (before, during) {
+        assert!(during <= before + 2, "{IDLE} idle connections raised the threads from {before} to {during}");
+    }
+
+    for (i, mut stream) in idle.into_iter().chain([slow]).enumerate() {
+        let left = (opened + timeout + WAIT / 3).saturating_duration_since(Instant::now());
+        stream.set_read_timeout(Some(left.max(Duration::from_millis(1)))).unwrap();
+        let mut rest = Vec::new();
+        match stream.read_to_end(&mut rest) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+            Err(e) => {
+                panic!("connection {i} still open {:?} after opening ({e}); idle timeout {timeout:?}", opened.elapsed())
+            }
+        }
+        let _ = stream.shutdown(Shutdown::Both);
+    }
+    let closed = opened.elapsed();
+    eprintln!("all {} idle connections were closed {closed:?} after opening", IDLE + 1);
+    assert!(closed >= timeout - Duration::from_millis(100), "not closed before the timeout: {closed:?}");
+    if let (Some(before), Some(after)) = (before, proc_status(serve.pid(), "Threads")) {
+        assert!(after <= before + 2, "threads {before} before, {after} after the connections closed");
+    }
+    assert_eq!(serve.get("/").status, 200, "still serving");
 }

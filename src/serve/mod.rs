@@ -7,12 +7,18 @@
 //! The output goes to a private temporary folder (or `--output`), never to the site's
 //! `public/`, so previewing never disturbs what `cpdblog build` deploys. Only its owner can
 //! open the private folder (the site goes in its `site/`).
+//!
+//! What a client can cost is bounded ([`server`]): a fixed pool of threads, request heads of
+//! 16 KiB, and idle connections closed after 15 s. For tests, the environment variable
+//! `CPDBLOG_SERVE_IDLE_TIMEOUT_MS` sets the idle timeout in milliseconds.
 
 mod folder;
 pub mod http;
+pub mod message;
 pub mod reload;
+pub mod server;
 
-use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv6Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -84,7 +90,8 @@ enum Message {
 /// A running preview: listening sockets, the session and the pages listening for reloads.
 pub struct Preview {
     session: Session,
-    servers: Vec<Arc<tiny_http::Server>>,
+    listeners: Vec<TcpListener>,
+    server: Option<server::Server>,
     url: String,
     addresses: Vec<SocketAddr>,
     reload: Arc<Reload>,
@@ -94,31 +101,36 @@ pub struct Preview {
     watcher: Option<Box<dyn std::any::Any>>,
 }
 
+/// Binds `address`; a port in use is an error naming `--port`.
+fn bind(address: SocketAddr) -> Result<TcpListener, Diagnostic> {
+    TcpListener::bind(address).map_err(|e| {
+        let (ip, port) = (address.ip(), address.port());
+        let message = if e.kind() == std::io::ErrorKind::AddrInUse || e.to_string().contains("in use") {
+            format!("port {port} is already in use on {ip}")
+        } else {
+            format!("cannot listen on {ip}:{port}: {e}")
+        };
+        Diagnostic::error(message).with_hint(format!(
+            "is another `cpdblog serve` running? Choose another port with --port {}, or --port 0 for any free one",
+            port.saturating_add(1)
+        ))
+    })
+}
+
 impl Preview {
     /// Binds the address (a port in use is an error naming `--port`) and prepares the output
     /// folder; nothing is built yet.
     pub fn start(options: ServeOptions) -> Result<Self, Diagnostic> {
-        let primary = tiny_http::Server::http(SocketAddr::new(options.bind, options.port)).map_err(|e| {
-            let in_use = e.to_string().contains("in use");
-            let message = if in_use {
-                format!("port {} is already in use on {}", options.port, options.bind)
-            } else {
-                format!("cannot listen on {}:{}: {e}", options.bind, options.port)
-            };
-            Diagnostic::error(message).with_hint(format!(
-                "is another `cpdblog serve` running? Choose another port with --port {}, or --port 0 for any free one",
-                options.port.saturating_add(1)
-            ))
-        })?;
-        let port = primary.server_addr().to_ip().map_or(options.port, |a| a.port());
-        let mut servers = vec![Arc::new(primary)];
+        let primary = bind(SocketAddr::new(options.bind, options.port))?;
+        let port = primary.local_addr().map_or(options.port, |a| a.port());
+        let mut listeners = vec![primary];
         if options.bind == IpAddr::from([127, 0, 0, 1]) {
             // Browsers may resolve `localhost` to ::1 first; answer there too when we can.
-            if let Ok(v6) = tiny_http::Server::http(SocketAddr::new(Ipv6Addr::LOCALHOST.into(), port)) {
-                servers.push(Arc::new(v6));
+            if let Ok(v6) = TcpListener::bind(SocketAddr::new(Ipv6Addr::LOCALHOST.into(), port)) {
+                listeners.push(v6);
             }
         }
-        let addresses = servers.iter().filter_map(|s| s.server_addr().to_ip()).collect();
+        let addresses = listeners.iter().filter_map(|l| l.local_addr().ok()).collect();
         let host = match options.bind {
             ip if ip.is_unspecified() => "127.0.0.1".to_string(),
             IpAddr::V6(ip) => format!("[{ip}]"),
@@ -158,7 +170,8 @@ impl Preview {
         session.defer_long_lists(true);
         Ok(Self {
             session,
-            servers,
+            listeners,
+            server: None,
             url,
             addresses,
             reload: Arc::new(Reload::new()),
@@ -223,16 +236,11 @@ impl Preview {
         self.watcher = Some(Box::new(watcher));
         self.messages = Some(messages);
 
-        let site = http::Site { root: self.root.clone() };
-        for server in &self.servers {
-            let (server, site, reload) = (Arc::clone(server), site.clone(), Arc::clone(&self.reload));
-            std::thread::spawn(move || {
-                for request in server.incoming_requests() {
-                    let (site, reload) = (site.clone(), Arc::clone(&reload));
-                    std::thread::spawn(move || http::handle(request, &site, &reload));
-                }
-            });
-        }
+        let site = http::Site { root: self.root.clone(), reload: Arc::clone(&self.reload) };
+        let listeners = std::mem::take(&mut self.listeners);
+        let server = server::Server::start(listeners, server::Limits::from_env(), Arc::new(site))
+            .map_err(|e| Diagnostic::error(format!("cannot start the preview's threads: {e}")))?;
+        self.server = Some(server);
         Ok(())
     }
 
@@ -298,8 +306,8 @@ impl Preview {
             }
         }
         self.watcher = None;
-        for server in &self.servers {
-            server.unblock();
+        if let Some(server) = &self.server {
+            server.stop();
         }
         if let Some(private) = self.private_output.take() {
             let _ = std::fs::remove_dir_all(private);
