@@ -161,6 +161,25 @@ fn proc_status(pid: u32, field: &str) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// Reads from `stream` until `needle` has been seen; panics if the stream ends first.
+fn read_until(stream: &mut TcpStream, needle: &str) -> String {
+    let mut seen = Vec::new();
+    let mut byte = [0u8; 1];
+    while !String::from_utf8_lossy(&seen).contains(needle) {
+        match stream.read(&mut byte) {
+            Ok(1) => seen.push(byte[0]),
+            other => panic!("stream ended ({other:?}) before {needle:?}: {}", String::from_utf8_lossy(&seen)),
+        }
+    }
+    String::from_utf8_lossy(&seen).into_owned()
+}
+
+/// A post whose date is `junk` (about 60 KB): its error message and snippet carry it, so the
+/// `problems` event of each failed rebuild is well over 100 KB.
+fn hostile_post(junk: &str) -> String {
+    format!("---\ntitle: Flood\ndate: {junk}\n---\nbody\n")
+}
+
 #[test]
 fn folders_asked_for_with_leading_slashes_redirect_within_the_site() {
     let fixture = Fixture::new("basic");
@@ -297,4 +316,67 @@ fn idle_connections_hold_no_thread_and_are_closed_after_the_idle_timeout() {
         assert!(after <= before + 2, "threads {before} before, {after} after the connections closed");
     }
     assert_eq!(serve.get("/").status, 200, "still serving");
+}
+
+#[test]
+fn a_page_that_never_reads_its_event_stream_does_not_stop_rebuilds() {
+    let fixture = Fixture::new("basic");
+    let serve = Serve::start(&fixture.site, &[], &[]);
+    // A page that connects, is greeted, then never reads again: everything sent to it piles
+    // up in the socket buffers (a few MiB at most) and then could only wait.
+    let mut stalled = serve.connect();
+    write!(stalled, "GET /__cpdblog/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", serve.port).unwrap();
+    stalled.set_read_timeout(Some(WAIT)).unwrap();
+    read_until(&mut stalled, "event: hello");
+
+    // Eight broken posts, then one of them saved again and again: every failed rebuild sends
+    // every error, so each event is about 1 MB, some 25 MB in all.
+    const BROKEN: usize = 8;
+    const RESAVES: usize = 16;
+    let junk = |i: usize| format!("{i}-{}", "x".repeat(60_000));
+    let started = Instant::now();
+    let mut saves = 0;
+    for i in 0..BROKEN + RESAVES {
+        fixture.save(&format!("posts/flood-{}.md", i % BROKEN), &hostile_post(&junk(i)));
+        saves += 1;
+        let line = serve.wait_for_line_after("changed:", WAIT, &format!(" of save {saves}"));
+        let errors = (i + 1).min(BROKEN);
+        let expected = if errors == 1 { "1 error;".to_string() } else { format!("{errors} errors;") };
+        assert!(line.contains(&expected), "save {saves}: {}", shorten(&line));
+    }
+    for i in 0..BROKEN {
+        std::fs::remove_file(fixture.site.join(format!("posts/flood-{i}.md"))).unwrap();
+        saves += 1;
+        let line = serve.wait_for_line_after("changed:", WAIT, &format!(" of save {saves}"));
+        assert!(line.contains(&format!("posts/flood-{i}.md changed:")), "save {saves}: {}", shorten(&line));
+    }
+    let post = "posts/2011-07-18-online-networks.md";
+    let text = std::fs::read_to_string(fixture.site.join(post)).unwrap();
+    fixture.save(post, &text.replace("LinkedIn and LISNPN.", "After the flood."));
+    saves += 1;
+    let line = serve.wait_for_line("changed:", WAIT);
+    assert!(line.contains("1 file written"), "{line}");
+    let page = serve.get("/posts/online-networks/");
+    assert!(page.body.contains("After the flood."), "the edited page is served: {page:?}");
+    eprintln!("{saves} saves rebuilt and reported in {:?} with a stalled page open", started.elapsed());
+
+    // The page that fell behind was let go: what reached its socket, then the end.
+    stalled.set_read_timeout(Some(WAIT)).unwrap();
+    let mut rest = Vec::new();
+    let ended = stalled.read_to_end(&mut rest);
+    assert!(
+        !matches!(&ended, Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)),
+        "the stalled page is still held open after {} bytes",
+        rest.len()
+    );
+    eprintln!("the stalled page got {} bytes, then its connection was closed", rest.len());
+
+    // And a page that reads is told of the next rebuild.
+    let mut fresh = serve.connect();
+    fresh.set_read_timeout(Some(WAIT)).unwrap();
+    write!(fresh, "GET /__cpdblog/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", serve.port).unwrap();
+    read_until(&mut fresh, "event: hello");
+    fixture.save(post, &text.replace("LinkedIn and LISNPN.", "Once more."));
+    serve.wait_for_line("changed:", WAIT);
+    read_until(&mut fresh, "event: reload");
 }

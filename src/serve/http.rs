@@ -11,7 +11,7 @@ use std::sync::Arc;
 use percent_encoding::percent_decode_str;
 
 use super::message::{Request, Response};
-use super::reload::{EVENTS_PATH, Reload, SCRIPT, SCRIPT_PATH, inject_script};
+use super::reload::{EVENTS_PATH, MAX_LISTENERS, Reload, SCRIPT, SCRIPT_PATH, inject_script};
 use super::server::{Answer, Service};
 
 /// Where files come from, and the pages listening for reloads.
@@ -29,8 +29,8 @@ impl Service for Site {
     }
 
     fn take_over(&self, stream: TcpStream) {
-        // An event stream has no deadline; the one of an earlier response must not stay.
-        if stream.set_write_timeout(None).is_ok() {
+        // The channel never waits for a page: its writes must not block.
+        if stream.set_nonblocking(true).is_ok() {
             self.reload.subscribe(Box::new(stream));
         }
     }
@@ -161,6 +161,10 @@ pub fn answer(request: &Request, root: &Path, reload: &Reload) -> Answer {
     if path == EVENTS_PATH && request.method == "GET" {
         if request.header("Origin").is_some_and(|origin| !is_local_host(origin_host(origin))) {
             return Answer::Response(text(403, "403 Forbidden: foreign origin"));
+        }
+        if reload.listeners() >= MAX_LISTENERS {
+            let busy = "503 Service Unavailable: too many pages are listening for reloads; close some tabs";
+            return Answer::Response(text(503, busy));
         }
         return Answer::TakeOver;
     }

@@ -9,8 +9,9 @@
 //! open the private folder (the site goes in its `site/`).
 //!
 //! What a client can cost is bounded ([`server`]): a fixed pool of threads, request heads of
-//! 16 KiB, and idle connections closed after 15 s. For tests, the environment variable
-//! `CPDBLOG_SERVE_IDLE_TIMEOUT_MS` sets the idle timeout in milliseconds.
+//! 16 KiB, idle connections closed after 15 s, and pages that do not read their live-reload
+//! stream let go ([`reload`]), so a rebuild never waits for a client. For tests, the
+//! environment variable `CPDBLOG_SERVE_IDLE_TIMEOUT_MS` sets the idle timeout in milliseconds.
 
 mod folder;
 pub mod http;
@@ -38,9 +39,6 @@ pub const DEBOUNCE: Duration = Duration::from_millis(25);
 
 /// A stream of events that never goes quiet still gets a rebuild this often.
 const LONGEST_WAIT: Duration = Duration::from_millis(500);
-
-/// How often idle event streams get a keep-alive comment.
-const PING_EVERY: Duration = Duration::from_secs(15);
 
 /// What `cpdblog serve` was asked for.
 #[derive(Debug, Clone)]
@@ -236,11 +234,13 @@ impl Preview {
         self.watcher = Some(Box::new(watcher));
         self.messages = Some(messages);
 
+        let cannot = |e: std::io::Error| Diagnostic::error(format!("cannot start the preview's threads: {e}"));
         let site = http::Site { root: self.root.clone(), reload: Arc::clone(&self.reload) };
         let listeners = std::mem::take(&mut self.listeners);
-        let server = server::Server::start(listeners, server::Limits::from_env(), Arc::new(site))
-            .map_err(|e| Diagnostic::error(format!("cannot start the preview's threads: {e}")))?;
+        let server = server::Server::start(listeners, server::Limits::from_env(), Arc::new(site)).map_err(cannot)?;
         self.server = Some(server);
+        let reload = Arc::clone(&self.reload);
+        std::thread::Builder::new().name("serve-events".into()).spawn(move || reload.pump()).map_err(cannot)?;
         Ok(())
     }
 
@@ -251,17 +251,13 @@ impl Preview {
         let site_dir = self.session.options().site_dir.clone();
         let output = self.root.clone();
         loop {
-            let mut paths = match messages.recv_timeout(PING_EVERY) {
+            let mut paths = match messages.recv() {
                 Ok(Message::Changed(paths)) => paths,
                 Ok(Message::WatchError(e)) => {
                     report(Report::WatchError(e));
                     continue;
                 }
-                Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => break,
-                Err(RecvTimeoutError::Timeout) => {
-                    self.reload.ping();
-                    continue;
-                }
+                Ok(Message::Stop) | Err(_) => break,
             };
             // Gather the rest of the burst: rebuild once nothing has changed for DEBOUNCE.
             let mut stopping = false;
@@ -309,6 +305,7 @@ impl Preview {
         if let Some(server) = &self.server {
             server.stop();
         }
+        self.reload.stop();
         if let Some(private) = self.private_output.take() {
             let _ = std::fs::remove_dir_all(private);
         }
