@@ -5,8 +5,10 @@
 //! last good pages served and shows its errors over them.
 //!
 //! The output goes to a private temporary folder (or `--output`), never to the site's
-//! `public/`, so previewing never disturbs what `cpdblog build` deploys. Only its owner can
-//! open the private folder (the site goes in its `site/`).
+//! `public/`, so previewing never disturbs what `cpdblog build` deploys. The private folder
+//! (the site goes in its `site/`) only its owner can open, and Ctrl-C stops at once: rebuilds
+//! run on their own thread, so stopping never waits for one, and the folder is moved aside and
+//! deleted in the background.
 //!
 //! What a client can cost is bounded ([`server`]): a fixed pool of threads, request heads of
 //! 16 KiB, idle connections closed after 15 s, and pages that do not read their live-reload
@@ -21,9 +23,9 @@ pub mod server;
 
 use std::net::{IpAddr, Ipv6Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::time::Duration;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use notify::event::{AccessKind, AccessMode, EventKind};
 use notify::{RecursiveMode, Watcher};
@@ -39,6 +41,10 @@ pub const DEBOUNCE: Duration = Duration::from_millis(25);
 
 /// A stream of events that never goes quiet still gets a rebuild this often.
 const LONGEST_WAIT: Duration = Duration::from_millis(500);
+
+/// How long stopping waits for a rebuild under way to end, so it does not write into the
+/// folder being removed; past this the process leaves anyway.
+const STOP_GRACE: Duration = Duration::from_millis(100);
 
 /// What `cpdblog serve` was asked for.
 #[derive(Debug, Clone)]
@@ -95,8 +101,8 @@ pub struct Preview {
     reload: Arc<Reload>,
     root: PathBuf,
     private_output: Option<PathBuf>,
-    messages: Option<mpsc::Receiver<Message>>,
-    watcher: Option<Box<dyn std::any::Any>>,
+    messages: Option<Receiver<Message>>,
+    watcher: Option<Box<dyn std::any::Any + Send>>,
 }
 
 /// Binds `address`; a port in use is an error naming `--port`.
@@ -244,70 +250,190 @@ impl Preview {
         Ok(())
     }
 
-    /// Rebuilds on every change until Ctrl-C, after [`Preview::listen`]. Removes the private
-    /// output folder on the way out; a folder given with `--output` is left as it is.
-    pub fn run(mut self, report: &mut dyn FnMut(Report<'_>)) {
-        let Some(messages) = self.messages.take() else { return };
-        let site_dir = self.session.options().site_dir.clone();
-        let output = self.root.clone();
-        loop {
-            let mut paths = match messages.recv() {
-                Ok(Message::Changed(paths)) => paths,
-                Ok(Message::WatchError(e)) => {
-                    report(Report::WatchError(e));
-                    continue;
-                }
-                Ok(Message::Stop) | Err(_) => break,
+    /// Rebuilds on every change until Ctrl-C, after [`Preview::listen`], calling `report`
+    /// for what the terminal should show. Stops at once, even during a rebuild (which is left
+    /// to the process's end); removes the private output folder on the way out, in the
+    /// background; a folder given with `--output` is left as it is. An error if rebuilding
+    /// could not start at all.
+    pub fn run(self, report: impl FnMut(Report<'_>) + Send + 'static) -> Result<(), Diagnostic> {
+        let Preview { session, server, reload, root, private_output, messages, watcher, .. } = self;
+        let report: Shared<dyn FnMut(Report<'_>) + Send> = Arc::new(Mutex::new(report));
+        let gate = Arc::new(Gate::default());
+        let mut outcome = Ok(());
+        if let Some(messages) = messages {
+            let (batches, pending) = mpsc::channel();
+            let rebuilder = Rebuilder {
+                session,
+                watcher,
+                reload: Arc::clone(&reload),
+                output: root,
+                gate: Arc::clone(&gate),
+                report: Arc::clone(&report),
             };
-            // Gather the rest of the burst: rebuild once nothing has changed for DEBOUNCE.
-            let mut stopping = false;
-            let first = std::time::Instant::now();
-            while first.elapsed() < LONGEST_WAIT {
-                match messages.recv_timeout(DEBOUNCE) {
-                    Ok(Message::Changed(more)) => paths.extend(more),
-                    Ok(Message::WatchError(e)) => report(Report::WatchError(e)),
-                    Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => {
-                        stopping = true;
-                        break;
-                    }
-                    Err(RecvTimeoutError::Timeout) => break,
-                }
+            let thread = std::thread::Builder::new().name("serve-rebuild".into());
+            match thread.spawn(move || rebuilder.run(&pending)) {
+                Ok(_) => gather_changes(&messages, &batches, &report),
+                Err(e) => outcome = Err(Diagnostic::error(format!("cannot start the rebuild thread: {e}"))),
             }
-            if stopping {
-                break;
+        }
+        if let Some(server) = &server {
+            server.stop();
+        }
+        reload.stop();
+        if let Some(private) = private_output {
+            // A rebuild still under way writes into the folder until the process ends: it is
+            // removed after that, or (where that cannot be arranged) once the rebuild is done.
+            if !gate.close(STOP_GRACE) && !folder::remove_after_exit(&private) {
+                gate.wait_idle();
             }
-            let changed = Changed::classify(&site_dir, &output, &paths);
+            if gate.is_idle() {
+                folder::remove_soon(&private);
+            }
+        }
+        outcome
+    }
+}
+
+/// A value the rebuild thread and the calling thread share.
+type Shared<T> = Arc<Mutex<T>>;
+
+fn call(report: &Shared<dyn FnMut(Report<'_>) + Send>, event: Report<'_>) {
+    (report.lock().unwrap_or_else(|e| e.into_inner()))(event);
+}
+
+/// Passes file changes on to the rebuild thread in bursts (a burst ends after [`DEBOUNCE`]
+/// of quiet, or [`LONGEST_WAIT`]), until Ctrl-C.
+fn gather_changes(
+    messages: &Receiver<Message>,
+    batches: &Sender<Vec<PathBuf>>,
+    report: &Shared<dyn FnMut(Report<'_>) + Send>,
+) {
+    loop {
+        let mut paths = match messages.recv() {
+            Ok(Message::Changed(paths)) => paths,
+            Ok(Message::WatchError(e)) => {
+                call(report, Report::WatchError(e));
+                continue;
+            }
+            Ok(Message::Stop) | Err(_) => return,
+        };
+        let first = Instant::now();
+        while first.elapsed() < LONGEST_WAIT {
+            match messages.recv_timeout(DEBOUNCE) {
+                Ok(Message::Changed(more)) => paths.extend(more),
+                Ok(Message::WatchError(e)) => call(report, Report::WatchError(e)),
+                Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => return,
+                Err(RecvTimeoutError::Timeout) => break,
+            }
+        }
+        if batches.send(paths).is_err() {
+            return;
+        }
+    }
+}
+
+/// Whether a rebuild is under way, and whether the preview is stopping: a rebuild starts
+/// only while not stopping, and stopping can wait (a little) for one to end.
+#[derive(Default)]
+struct Gate {
+    state: Mutex<GateState>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct GateState {
+    busy: bool,
+    stopping: bool,
+}
+
+impl Gate {
+    /// Marks a rebuild under way; false if stopping (then none may start).
+    fn enter(&self) -> bool {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.busy = !state.stopping;
+        state.busy
+    }
+
+    fn leave(&self) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).busy = false;
+        self.changed.notify_all();
+    }
+
+    fn stopping(&self) -> bool {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).stopping
+    }
+
+    fn is_idle(&self) -> bool {
+        !self.state.lock().unwrap_or_else(|e| e.into_inner()).busy
+    }
+
+    /// Waits for the rebuild under way, if any, to end.
+    fn wait_idle(&self) {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        drop(self.changed.wait_while(state, |state| state.busy).unwrap_or_else(|e| e.into_inner()));
+    }
+
+    /// Lets no rebuild start, and waits up to `grace` for one under way; true if none is.
+    fn close(&self, grace: Duration) -> bool {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.stopping = true;
+        let (state, _) =
+            self.changed.wait_timeout_while(state, grace, |state| state.busy).unwrap_or_else(|e| e.into_inner());
+        !state.busy
+    }
+}
+
+/// The rebuild thread: owns the session (and the watcher, so a slow drop of it never delays
+/// stopping).
+struct Rebuilder {
+    session: Session,
+    watcher: Option<Box<dyn std::any::Any + Send>>,
+    reload: Arc<Reload>,
+    output: PathBuf,
+    gate: Arc<Gate>,
+    report: Shared<dyn FnMut(Report<'_>) + Send>,
+}
+
+impl Rebuilder {
+    /// Rebuilds for each burst of changes (those that queued during a rebuild as one).
+    fn run(mut self, pending: &Receiver<Vec<PathBuf>>) {
+        let site_dir = self.session.options().site_dir.clone();
+        while let Ok(mut paths) = pending.recv() {
+            paths.extend(pending.try_iter().flatten());
+            let changed = Changed::classify(&site_dir, &self.output, &paths);
             if changed.is_empty() {
                 continue;
             }
-            let result = self.session.rebuild(&changed);
-            match &result {
-                Ok(rebuilt) if rebuilt.changes.written + rebuilt.changes.removed == 0 => self.reload.ok(),
-                Ok(_) if changed.stylesheets_only => self.reload.stylesheets(),
-                Ok(_) => self.reload.reload(),
-                Err(problems) => self.reload.problems(problems),
+            if !self.gate.enter() {
+                break;
             }
-            report(Report::Rebuild { changed: &changed, result: &result });
-            if result.is_ok() {
-                // The edited page is served; now the long lists (portfolio, search index…).
-                let finished = self.session.finish();
-                match &finished {
-                    Ok(Some(done)) if done.changes.written > 0 => self.reload.pages(&done.urls),
-                    Err(problems) => self.reload.problems(problems),
-                    _ => {}
-                }
-                if !matches!(finished, Ok(None)) {
-                    report(Report::Finished(&finished));
-                }
-            }
+            self.rebuild(&changed);
+            self.gate.leave();
         }
-        self.watcher = None;
-        if let Some(server) = &self.server {
-            server.stop();
+        drop(self.watcher.take());
+    }
+
+    fn rebuild(&mut self, changed: &Changed) {
+        let result = self.session.rebuild(changed);
+        match &result {
+            Ok(rebuilt) if rebuilt.changes.written + rebuilt.changes.removed == 0 => self.reload.ok(),
+            Ok(_) if changed.stylesheets_only => self.reload.stylesheets(),
+            Ok(_) => self.reload.reload(),
+            Err(problems) => self.reload.problems(problems),
         }
-        self.reload.stop();
-        if let Some(private) = self.private_output.take() {
-            let _ = std::fs::remove_dir_all(private);
+        call(&self.report, Report::Rebuild { changed, result: &result });
+        if result.is_err() || self.gate.stopping() {
+            return;
+        }
+        // The edited page is served; now the long lists (portfolio, search index…).
+        let finished = self.session.finish();
+        match &finished {
+            Ok(Some(done)) if done.changes.written > 0 => self.reload.pages(&done.urls),
+            Err(problems) => self.reload.problems(problems),
+            _ => {}
+        }
+        if !matches!(finished, Ok(None)) {
+            call(&self.report, Report::Finished(&finished));
         }
     }
 }
