@@ -6,7 +6,7 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
@@ -96,15 +96,17 @@ impl Serve {
     }
 
     /// The folder served, from the `--verbose` line naming it.
-    fn served_folder(&self) -> PathBuf {
+    #[cfg(unix)]
+    fn served_folder(&self) -> std::path::PathBuf {
         let log = self.log.lock().unwrap().join("\n");
         let folder = log.split("writing to ").nth(1).expect("start with --verbose").lines().next().unwrap();
-        PathBuf::from(folder.trim())
+        std::path::PathBuf::from(folder.trim())
     }
 
     /// The private folder serve made for its output: the folder of the temporary folder that
     /// holds the folder served (or is it).
-    fn private_folder(&self) -> PathBuf {
+    #[cfg(unix)]
+    fn private_folder(&self) -> std::path::PathBuf {
         let served = self.served_folder();
         let temp = std::env::temp_dir().canonicalize().unwrap();
         let private = served.ancestors().find(|folder| folder.parent() == Some(temp.as_path()));
@@ -392,6 +394,7 @@ fn a_page_that_never_reads_its_event_stream_does_not_stop_rebuilds() {
 
 /// Writes `count` small posts, each with its own tag and a shared one, so the output holds
 /// a few files per post.
+#[cfg(unix)]
 fn many_posts(fixture: &Fixture, count: usize) {
     for i in 0..count {
         let day = i % 28 + 1;
@@ -407,6 +410,7 @@ fn many_posts(fixture: &Fixture, count: usize) {
 }
 
 /// The entries of the temporary folder named like `private` (`NAME`, `NAME.removing`…).
+#[cfg(unix)]
 fn left_of(private: &Path) -> Vec<String> {
     let name = private.file_name().unwrap().to_string_lossy().into_owned();
     std::fs::read_dir(private.parent().unwrap())
