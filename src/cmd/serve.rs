@@ -62,11 +62,15 @@ pub fn run(site: &Path, args: ServeArgs, verbosity: Verbosity) -> u8 {
     if args.open {
         open_browser(preview.url());
     }
-    preview.run(&mut |event| match event {
+    let stopped = preview.run(move |event| match event {
         Report::Rebuild { changed, result } => print_rebuild(changed, result, verbosity),
         Report::Finished(result) => print_finished(result, verbosity),
         Report::WatchError(e) => eprintln!("warning: file watcher: {e}"),
     });
+    if let Err(problem) = stopped {
+        report(&Diagnostics::from(problem), verbosity);
+        return EXIT_ERRORS;
+    }
     if verbosity != Verbosity::Quiet {
         eprintln!("Stopped.");
     }

@@ -1,21 +1,39 @@
 //! Answering one HTTP request of the live preview, safely: only files inside the output
 //! folder, GET and HEAD only, no directory listings, no cross-origin grants, and only for
 //! requests addressed to this machine by name or IP (so a web page on another site cannot
-//! reach the preview through DNS rebinding). HTML pages get the live-reload script.
+//! reach the preview through DNS rebinding). HTML pages get the live-reload script. Reading
+//! requests and writing responses is [`super::server`]'s job, not this module's.
 
-use std::io::Read;
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use percent_encoding::percent_decode_str;
-use tiny_http::{Header, Method, Request, Response};
 
-use super::reload::{EVENTS_PATH, Reload, SCRIPT, SCRIPT_PATH, inject_script};
+use super::message::{Request, Response};
+use super::reload::{EVENTS_PATH, MAX_LISTENERS, Reload, SCRIPT, SCRIPT_PATH, inject_script};
+use super::server::{Answer, Service};
 
-/// Where files come from and who may ask for them.
-#[derive(Debug, Clone)]
+/// Where files come from, and the pages listening for reloads.
+#[derive(Clone)]
 pub struct Site {
     /// The output folder, canonical.
     pub root: PathBuf,
+    /// The live-reload channel; event-stream requests join it.
+    pub reload: Arc<Reload>,
+}
+
+impl Service for Site {
+    fn answer(&self, request: &Request) -> Answer {
+        answer(request, &self.root, &self.reload)
+    }
+
+    fn take_over(&self, stream: TcpStream) {
+        // The channel never waits for a page: its writes must not block.
+        if stream.set_nonblocking(true).is_ok() {
+            self.reload.subscribe(Box::new(stream));
+        }
+    }
 }
 
 /// What a URL path resolves to.
@@ -54,7 +72,8 @@ pub fn resolve(root: &Path, target: &str) -> Resolved {
     }
     if canonical.is_dir() {
         if !path.ends_with('/') {
-            return Resolved::Redirect(format!("{path}/"));
+            // One leading slash only: `//posts/` would be read as the host `posts`.
+            return Resolved::Redirect(format!("/{}/", path.trim_start_matches('/')));
         }
         let index = canonical.join("index.html");
         return match index.canonicalize() {
@@ -107,85 +126,77 @@ pub fn is_local_host(host: &str) -> bool {
     name == "localhost" || name.ends_with(".localhost") || name.parse::<std::net::Ipv4Addr>().is_ok()
 }
 
-fn header<'r>(request: &'r Request, name: &'static str) -> Option<&'r str> {
-    request.headers().iter().find(|h| h.field.equiv(name)).map(|h| h.value.as_str())
+/// The preview's headers on every response: the type, no caching, no sniffing.
+fn with_common_headers(response: Response, content_type: &str) -> Response {
+    response
+        .with_header("Content-Type", content_type)
+        .with_header("Cache-Control", "no-store")
+        .with_header("X-Content-Type-Options", "nosniff")
+        .with_header("Server", "cpdblog")
 }
 
-fn with_common_headers<R: Read>(response: Response<R>, content_type: &str) -> Response<R> {
-    let headers: [(&str, &str); 4] = [
-        ("Content-Type", content_type),
-        ("Cache-Control", "no-store"),
-        ("X-Content-Type-Options", "nosniff"),
-        ("Server", "cpdblog"),
-    ];
-    headers.into_iter().fold(response, |r, (k, v)| {
-        r.with_header(Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header"))
-    })
+fn text(status: u16, message: &str) -> Response {
+    with_common_headers(Response::new(status, format!("{message}\n").into_bytes()), "text/plain; charset=utf-8")
 }
 
-fn text(status: u16, message: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    with_common_headers(
-        Response::from_string(format!("{message}\n")).with_status_code(status),
-        "text/plain; charset=utf-8",
-    )
-}
-
-/// Answers `request`. Errors writing to a client that went away are ignored.
-pub fn handle(request: Request, site: &Site, reload: &Reload) {
-    let _ = respond(request, site, reload);
-}
-
-fn respond(request: Request, site: &Site, reload: &Reload) -> std::io::Result<()> {
-    let local = header(&request, "Host").is_some_and(is_local_host);
+/// The answer to `request` for the files of `root`, with `reload` for the script's build and
+/// for event streams.
+pub fn answer(request: &Request, root: &Path, reload: &Reload) -> Answer {
+    let local = request.header("Host").is_some_and(is_local_host);
     if !local {
-        return request.respond(text(
+        return Answer::Response(text(
             403,
             "403 Forbidden: this preview answers only requests for localhost or an IP address (DNS rebinding protection)",
         ));
     }
-    if header(&request, "Upgrade").is_some() {
-        return request.respond(text(400, "400 Bad Request: no WebSocket here; live reload uses Server-Sent Events"));
+    if request.header("Upgrade").is_some() {
+        return Answer::Response(text(400, "400 Bad Request: no WebSocket here; live reload uses Server-Sent Events"));
     }
-    let method = request.method().clone();
-    if !matches!(method, Method::Get | Method::Head) {
-        let response = text(405, "405 Method Not Allowed: the preview only serves files (GET, HEAD)")
-            .with_header(Header::from_bytes(&b"Allow"[..], &b"GET, HEAD"[..]).expect("valid header"));
-        return request.respond(response);
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        let response = text(405, "405 Method Not Allowed: the preview only serves files (GET, HEAD)");
+        return Answer::Response(response.with_header("Allow", "GET, HEAD"));
     }
-    let target = request.url().to_string();
+    let target = request.target.as_str();
     let path = target.split('?').next().unwrap_or_default();
-    if path == EVENTS_PATH {
-        if header(&request, "Origin").is_some_and(|origin| !is_local_host(origin_host(origin))) {
-            return request.respond(text(403, "403 Forbidden: foreign origin"));
+    if path == EVENTS_PATH && request.method == "GET" {
+        if request.header("Origin").is_some_and(|origin| !is_local_host(origin_host(origin))) {
+            return Answer::Response(text(403, "403 Forbidden: foreign origin"));
         }
-        reload.subscribe(request.into_writer());
-        return Ok(());
+        if reload.listeners() >= MAX_LISTENERS {
+            let busy = "503 Service Unavailable: too many pages are listening for reloads; close some tabs";
+            return Answer::Response(text(503, busy));
+        }
+        return Answer::TakeOver;
     }
     if path == SCRIPT_PATH {
-        let response = Response::from_data(SCRIPT.as_bytes().to_vec());
-        return request.respond(with_common_headers(response, "text/javascript; charset=utf-8"));
+        let response = Response::new(200, SCRIPT.as_bytes().to_vec());
+        return Answer::Response(with_common_headers(response, "text/javascript; charset=utf-8"));
     }
-    match resolve(&site.root, &target) {
-        Resolved::File(file) => {
-            let bytes = std::fs::read(&file)?;
-            let kind = content_type(&file);
-            let bytes = if kind.starts_with("text/html") { inject_script(bytes, &reload.build()) } else { bytes };
-            request.respond(with_common_headers(Response::from_data(bytes), kind))
-        }
-        Resolved::Redirect(location) => {
-            let response = text(301, &format!("Moved to {location}"))
-                .with_header(Header::from_bytes(&b"Location"[..], location.as_bytes()).expect("valid header"));
-            request.respond(response)
-        }
-        Resolved::NotFound => {
-            let page = site.root.join("404.html");
-            let bytes = std::fs::read(&page).unwrap_or_else(|_| {
-                b"<!doctype html><title>Not found</title><h1>Not found</h1><p>Nothing is built here yet.</p>".to_vec()
-            });
-            let response = Response::from_data(inject_script(bytes, &reload.build())).with_status_code(404);
-            request.respond(with_common_headers(response, "text/html; charset=utf-8"))
-        }
+    Answer::Response(file(root, target, reload))
+}
+
+/// A file of the site, a redirect to a folder's page, or the 404 page.
+fn file(root: &Path, target: &str, reload: &Reload) -> Response {
+    match resolve(root, target) {
+        Resolved::File(file) => match std::fs::read(&file) {
+            Ok(bytes) => {
+                let kind = content_type(&file);
+                let bytes = if kind.starts_with("text/html") { inject_script(bytes, &reload.build()) } else { bytes };
+                with_common_headers(Response::new(200, bytes), kind)
+            }
+            // Removed by a rebuild since it was found.
+            Err(_) => not_found(root, reload),
+        },
+        Resolved::Redirect(location) => text(301, &format!("Moved to {location}")).with_header("Location", &location),
+        Resolved::NotFound => not_found(root, reload),
     }
+}
+
+fn not_found(root: &Path, reload: &Reload) -> Response {
+    let bytes = std::fs::read(root.join("404.html")).unwrap_or_else(|_| {
+        b"<!doctype html><title>Not found</title><h1>Not found</h1><p>Nothing is built here yet.</p>".to_vec()
+    });
+    with_common_headers(Response::new(404, inject_script(bytes, &reload.build())), "text/html; charset=utf-8")
 }
 
 /// `http://localhost:1111` → `localhost:1111`.
@@ -211,6 +222,8 @@ mod tests {
         assert_eq!(resolve(&root, "/posts/a/?x=1"), Resolved::File(root.join("posts/a/index.html")));
         assert_eq!(resolve(&root, "/posts/%61/"), Resolved::File(root.join("posts/a/index.html")));
         assert_eq!(resolve(&root, "/posts/a"), Resolved::Redirect("/posts/a/".into()));
+        assert_eq!(resolve(&root, "//posts/a"), Resolved::Redirect("/posts/a/".into()), "never scheme-relative");
+        assert_eq!(resolve(&root, "///posts?x"), Resolved::Redirect("/posts/".into()));
         for bad in [
             "/../secret.txt",
             "/%2e%2e/secret.txt",

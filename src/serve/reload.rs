@@ -2,9 +2,16 @@
 //! pushes; nothing a page sends is read. Pages reload after a rebuild, swap stylesheets after
 //! a stylesheet-only change, and show an overlay with the errors of a failed rebuild until
 //! the next good one.
+//!
+//! Sending never waits for a page: each page's connection is written without blocking, what
+//! it cannot take at once waits in that page's own queue (sent by [`Reload::pump`], on its own
+//! thread), and a page whose queue would pass [`QUEUE_LIMIT`] has fallen behind and is let
+//! go. So a rebuild is never held up by a page that does not read.
 
-use std::io::Write;
-use std::sync::Mutex;
+use std::io::{ErrorKind, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -16,6 +23,20 @@ pub const EVENTS_PATH: &str = "/__cpdblog/events";
 pub const SCRIPT_PATH: &str = "/__cpdblog/livereload.js";
 /// The script pages load; it builds the overlay with `textContent`, never HTML.
 pub const SCRIPT: &str = include_str!("livereload.js");
+
+/// The most a page may have waiting to be sent: past this it has fallen behind and is let go
+/// (a page that reconnects catches up by itself). One event is always queued whole, however
+/// big, when nothing else is waiting.
+pub const QUEUE_LIMIT: usize = 1024 * 1024;
+
+/// The most pages listening at once (a browser opens at most 6 connections to one host).
+pub const MAX_LISTENERS: usize = 64;
+
+/// How often idle event streams get a keep-alive comment.
+pub const PING_EVERY: Duration = Duration::from_secs(15);
+
+/// How soon what a page could not take is offered again.
+const RETRY_EVERY: Duration = Duration::from_millis(50);
 
 /// Adds the live-reload script to a served HTML page, before its last `</body>` (or at the
 /// end), with the build the page comes from, so a page that missed a reload while it loaded
@@ -42,9 +63,55 @@ struct Hello<'a> {
     build: &'a str,
 }
 
+/// A page listening: its connection (written without blocking) and what waits for it.
+struct Client {
+    sink: Box<dyn Write + Send>,
+    queue: Vec<u8>,
+    /// How much of `queue` is sent.
+    sent: usize,
+}
+
+impl Client {
+    /// Queues `message` and sends what the connection takes now; false if the page is gone
+    /// or has fallen behind.
+    fn push(&mut self, message: &[u8]) -> bool {
+        let waiting = self.queue.len() - self.sent;
+        if waiting > 0 && waiting + message.len() > QUEUE_LIMIT {
+            return false;
+        }
+        self.queue.drain(..self.sent);
+        self.sent = 0;
+        self.queue.extend_from_slice(message);
+        self.send()
+    }
+
+    /// Sends what the connection takes without waiting; false if it failed.
+    fn send(&mut self) -> bool {
+        while self.sent < self.queue.len() {
+            match self.sink.write(&self.queue[self.sent..]) {
+                Ok(0) => return false,
+                Ok(n) => self.sent += n,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return true,
+                Err(_) => return false,
+            }
+        }
+        self.queue.clear();
+        self.sent = 0;
+        !matches!(self.sink.flush(), Err(e) if e.kind() != ErrorKind::WouldBlock)
+    }
+
+    fn waiting(&self) -> bool {
+        self.sent < self.queue.len()
+    }
+}
+
 /// The open pages, and what a page connecting now should be told.
 pub struct Reload {
-    clients: Mutex<Vec<Box<dyn Write + Send>>>,
+    clients: Mutex<Vec<Client>>,
+    /// Wakes [`Reload::pump`] when something could not be sent at once, or to stop.
+    wake: Condvar,
+    stopped: AtomicBool,
     state: Mutex<State>,
 }
 
@@ -67,13 +134,17 @@ impl Reload {
     pub fn new() -> Self {
         Self {
             clients: Mutex::default(),
+            wake: Condvar::new(),
+            stopped: AtomicBool::new(false),
             state: Mutex::new(State { build: build_id(0), generation: 0, problems: None }),
         }
     }
 
-    /// Takes over a request's connection as an event stream, and tells the page the current
-    /// build and any errors showing.
-    pub fn subscribe(&self, mut writer: Box<dyn Write + Send>) {
+    /// Takes over a connection as an event stream, and tells the page the current build and
+    /// any errors showing. `sink` must not block (a socket in non-blocking mode): a write it
+    /// cannot take at once must fail with [`ErrorKind::WouldBlock`]. Returns whether the page
+    /// listens now: not if [`MAX_LISTENERS`] pages listen already, or its connection failed.
+    pub fn subscribe(&self, sink: Box<dyn Write + Send>) -> bool {
         let (hello, problems) = {
             let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
             (event("hello", &json(&Hello { build: &state.build })), state.problems.clone())
@@ -84,9 +155,19 @@ impl Reload {
         if let Some(problems) = problems {
             greeting.push_str(&problems);
         }
-        if writer.write_all(greeting.as_bytes()).and_then(|()| writer.flush()).is_ok() {
-            self.clients.lock().unwrap_or_else(|e| e.into_inner()).push(writer);
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        if clients.len() >= MAX_LISTENERS {
+            return false;
         }
+        let mut client = Client { sink, queue: Vec::new(), sent: 0 };
+        if !client.push(greeting.as_bytes()) {
+            return false;
+        }
+        if client.waiting() {
+            self.wake.notify_all();
+        }
+        clients.push(client);
+        true
     }
 
     /// Pages reload (after a rebuild that changed pages).
@@ -147,6 +228,33 @@ impl Reload {
         self.clients.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 
+    /// Sends, on the calling thread until [`Reload::stop`], what pages could not take at once
+    /// (again every 50 ms while any waits) and a keep-alive comment every [`PING_EVERY`].
+    pub fn pump(&self) {
+        let mut pinged = Instant::now();
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        while !self.stopped.load(Ordering::Acquire) {
+            let wait = if clients.iter().any(Client::waiting) {
+                RETRY_EVERY
+            } else {
+                PING_EVERY.saturating_sub(pinged.elapsed()).max(Duration::from_millis(1))
+            };
+            clients = self.wake.wait_timeout(clients, wait).unwrap_or_else(|e| e.into_inner()).0;
+            if pinged.elapsed() >= PING_EVERY {
+                pinged = Instant::now();
+                clients.retain_mut(|client| client.push(b": ping\n\n"));
+            } else {
+                clients.retain_mut(|client| !client.waiting() || client.send());
+            }
+        }
+    }
+
+    /// Ends [`Reload::pump`].
+    pub fn stop(&self) {
+        self.stopped.store(true, Ordering::Release);
+        self.wake.notify_all();
+    }
+
     fn next_build(&self) -> String {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.generation += 1;
@@ -155,9 +263,13 @@ impl Reload {
         state.build.clone()
     }
 
+    /// Queues `message` for every page and sends what each takes now, never waiting.
     fn broadcast(&self, message: &str) {
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
-        clients.retain_mut(|client| client.write_all(message.as_bytes()).and_then(|()| client.flush()).is_ok());
+        clients.retain_mut(|client| client.push(message.as_bytes()));
+        if clients.iter().any(Client::waiting) {
+            self.wake.notify_all();
+        }
     }
 }
 
@@ -192,6 +304,45 @@ mod tests {
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
+    }
+
+    /// A page that takes `room` bytes, then nothing more (its socket buffer is full).
+    struct Stalled {
+        room: usize,
+    }
+    impl Write for Stalled {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.room == 0 {
+                return Err(ErrorKind::WouldBlock.into());
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_page_that_does_not_read_is_let_go_and_never_waited_for() {
+        let reload = Reload::new();
+        assert!(reload.subscribe(Box::new(Stalled { room: 1000 })));
+        let reading = Sink::default();
+        assert!(reload.subscribe(Box::new(reading.clone())));
+        let big = Diagnostics::from(Diagnostic::error("x".repeat(100_000)));
+        // Each event is about 200 KB: the stalled page's queue passes 1 MiB at the sixth.
+        for _ in 0..5 {
+            reload.problems(&big);
+        }
+        assert_eq!(reload.listeners(), 2, "a page a little behind is kept");
+        reload.problems(&big);
+        assert_eq!(reload.listeners(), 1, "a page too far behind is let go");
+        let got = String::from_utf8(reading.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(got.matches("event: problems").count(), 6, "the reading page got everything");
+        let full: Vec<Sink> = (0..MAX_LISTENERS).map(|_| Sink::default()).collect();
+        let joined = full.iter().filter(|sink| reload.subscribe(Box::new((*sink).clone()))).count();
+        assert_eq!(joined, MAX_LISTENERS - 1, "at most {MAX_LISTENERS} pages listen");
     }
 
     #[test]
