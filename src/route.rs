@@ -25,6 +25,10 @@ pub enum Route {
     Tags,
     /// `tags/SLUG/`.
     Tag(String),
+    /// `networks/SLUG/atom.xml`.
+    NetworkFeed(String),
+    /// `tags/SLUG/atom.xml`.
+    TagFeed(String),
     /// `atom.xml`.
     Feed,
     /// `sitemap.xml`.
@@ -61,6 +65,8 @@ impl Route {
             Route::Network(slug) => format!("networks/{slug}/"),
             Route::Tags => "tags/".into(),
             Route::Tag(slug) => format!("tags/{slug}/"),
+            Route::NetworkFeed(slug) => format!("networks/{slug}/atom.xml"),
+            Route::TagFeed(slug) => format!("tags/{slug}/atom.xml"),
             Route::Feed => "atom.xml".into(),
             Route::Sitemap => "sitemap.xml".into(),
             Route::NotFound => "404.html".into(),
@@ -120,10 +126,12 @@ impl Route {
         base.absolute(&self.address())
     }
 
-    /// The feed of a page that has one (a Thing's), and of the site's home page.
+    /// The feed of a page that has one (a Thing's, a network's, a tag's, the home page's).
     pub fn feed(&self) -> Option<Route> {
         match self {
             Route::Thing(n) => Some(Route::ThingFeed(*n)),
+            Route::Network(slug) => Some(Route::NetworkFeed(slug.clone())),
+            Route::Tag(slug) => Some(Route::TagFeed(slug.clone())),
             Route::Home(_) => Some(Route::Feed),
             _ => None,
         }

@@ -345,6 +345,8 @@ pub struct TermEntry {
     pub term: TermRef,
     /// The network's home page.
     pub homepage: Option<String>,
+    /// Its feed.
+    pub feed_url: Option<String>,
     /// Posts naming it.
     pub count: usize,
 }
@@ -352,7 +354,8 @@ pub struct TermEntry {
 impl TermEntry {
     /// A network or tag group as a template value.
     pub fn new(site: &Site, term: &Term, route: Route, count: usize, homepage: Option<String>) -> Self {
-        Self { term: term_ref(site, term, route), homepage, count }
+        let feed_url = route.feed().map(|feed| feed.url(&site.base));
+        Self { term: term_ref(site, term, route), homepage, count, feed_url }
     }
 }
 

@@ -49,6 +49,10 @@ pub enum Page {
     Tags,
     /// A tag's posts, by index into `Site::by_tag`.
     Tag(usize),
+    /// The feed of a network, by index into `Site::by_network`.
+    NetworkFeed(usize),
+    /// The feed of a tag, by index into `Site::by_tag`.
+    TagFeed(usize),
     /// The site's feed.
     Feed,
     /// The list of pages for search engines.
@@ -80,6 +84,9 @@ pub struct Prepared {
     pub summary_hash: u64,
     /// Hash of the whole post: its own page changes only when this does.
     pub post_hash: u64,
+    /// The body as HTML with absolute links, for feeds: made the first time a feed needs it
+    /// (a post is in several feeds), kept while the post is unchanged.
+    pub feed_content: std::sync::OnceLock<String>,
 }
 
 impl Prepared {
@@ -90,7 +97,7 @@ impl Prepared {
         let value = Value::from_serializable(&summary);
         let summary_hash = hash_of(&summary);
         let post_hash = hash_of(&(post, summary_hash));
-        Self { summary, value, summary_hash, post_hash }
+        Self { summary, value, summary_hash, post_hash, feed_content: std::sync::OnceLock::new() }
     }
 }
 
@@ -229,9 +236,9 @@ impl<'a> Renderer<'a> {
             pages.push(Page::ThingFeed(number));
         }
         pages.push(Page::Networks);
-        pages.extend((0..site.by_network.len()).map(Page::Network));
+        pages.extend((0..site.by_network.len()).flat_map(|i| [Page::Network(i), Page::NetworkFeed(i)]));
         pages.push(Page::Tags);
-        pages.extend((0..site.by_tag.len()).map(Page::Tag));
+        pages.extend((0..site.by_tag.len()).flat_map(|i| [Page::Tag(i), Page::TagFeed(i)]));
         pages.extend([Page::Feed, Page::NotFound, Page::Search]);
         pages.extend((0..site.pages.len()).map(Page::Standalone));
         pages.extend((0..site.redirects.len()).map(Page::Redirect));
@@ -272,6 +279,8 @@ impl<'a> Renderer<'a> {
             Page::Network(i) => Route::Network(site.by_network[i].term.slug.clone()),
             Page::Tags => Route::Tags,
             Page::Tag(i) => Route::Tag(site.by_tag[i].term.slug.clone()),
+            Page::NetworkFeed(i) => Route::NetworkFeed(site.by_network[i].term.slug.clone()),
+            Page::TagFeed(i) => Route::TagFeed(site.by_tag[i].term.slug.clone()),
             Page::Feed => Route::Feed,
             Page::Sitemap => Route::Sitemap,
             Page::NotFound => Route::NotFound,
@@ -300,6 +309,8 @@ impl<'a> Renderer<'a> {
             Page::Network(i) => ("network.html", "network", self.network(i)),
             Page::Tags => ("tags.html", "tags", Values::Tags { tags: self.tags() }),
             Page::Tag(i) => ("tag.html", "tag", self.tag(i)),
+            Page::NetworkFeed(i) => ("atom.xml", "feed", self.term_feed(&self.site.by_network[i], "Network")),
+            Page::TagFeed(i) => ("atom.xml", "feed", self.term_feed(&self.site.by_tag[i], "Tag")),
             Page::Feed => ("atom.xml", "feed", self.site_feed()),
             Page::Sitemap => ("sitemap.xml", "sitemap", Values::Sitemap(sitemap::Inputs::of(self.site))),
             Page::NotFound => ("404.html", "404", Values::NotFound),

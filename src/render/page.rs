@@ -123,12 +123,14 @@ pub enum Values<'a> {
         /// Its posts, newest first.
         posts: Listing<'a>,
     },
-    /// A feed (the site's or a Thing's).
+    /// A feed (the site's, a Thing's, a network's or a tag's).
     Feed {
         /// Title, ids, links, date.
         feed: FeedContext,
         /// The newest posts.
         entries: Listing<'a>,
+        /// The same posts, for their full text.
+        posts: Vec<PostInputs<'a>>,
     },
     /// The networks overview.
     Networks {
@@ -227,9 +229,9 @@ impl PageContext<'_> {
                 context.insert("thing", thing);
                 context.insert_value("posts", posts.value());
             }
-            Values::Feed { feed, entries } => {
+            Values::Feed { feed, posts, .. } => {
                 context.insert("feed", feed);
-                context.insert_value("entries", entries.value());
+                context.insert_value("entries", feed_entries(posts, markdown, &config.base_url));
             }
             Values::Networks { networks } => context.insert("networks", networks),
             Values::Network { network, posts } => {
@@ -297,6 +299,45 @@ impl Portfolio<'_> {
     }
 }
 
+/// Feed entries: each post's list view with `content`, its whole body as HTML with absolute
+/// links (a feed reader shows it away from the site).
+fn feed_entries(posts: &[PostInputs<'_>], markdown: &Markdown, base: &crate::config::BaseUrl) -> Value {
+    let origin = base.absolute.strip_suffix(base.path.as_str()).unwrap_or(&base.absolute);
+    let entries: Vec<Value> = posts
+        .iter()
+        .map(|post| {
+            let content = post
+                .prepared
+                .feed_content
+                .get_or_init(|| absolute_links(&markdown.render_post(&post.post.body), origin));
+            let mut entry = match &post.prepared.value {
+                value if value.as_map().is_some() => value.as_map().cloned().unwrap_or_default(),
+                _ => tera::Map::default(),
+            };
+            entry.insert("content".into(), Value::from(content.as_str()));
+            Value::from(entry)
+        })
+        .collect();
+    Value::from(entries)
+}
+
+/// `html` with its path-absolute links and images (`href="/cpd/x/"`) made absolute on
+/// `origin` (`https://alex.github.io`); scheme-relative ones (`//host/…`) are left alone.
+fn absolute_links(html: &str, origin: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(at) = ["href=\"/", "src=\"/"].iter().filter_map(|p| rest.find(p).map(|i| i + p.len() - 1)).min() {
+        out.push_str(&rest[..at]);
+        if !rest[at..].starts_with("//") {
+            out.push_str(origin);
+        }
+        out.push('/');
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `search.json`: one entry per post, in the listing's order.
 pub fn search_index(listing: &Listing<'_>) -> Vec<u8> {
     let entries: Vec<SearchEntry<'_>> = listing
@@ -317,4 +358,16 @@ pub fn search_index(listing: &Listing<'_>) -> Vec<u8> {
         .collect();
     // `<` escaped so the index can never be read as markup.
     serde_json::to_string(&entries).expect("plain data serialises").replace('<', "\\u003c").into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn feed_links_become_absolute() {
+        let html = "<a href=\"/cpd/x/\">x</a><img src=\"/cpd/i.png\"><a href=\"//cdn.example/y\">y</a><a href=\"https://e.org/\">e</a>";
+        assert_eq!(
+            super::absolute_links(html, "https://a.github.io"),
+            "<a href=\"https://a.github.io/cpd/x/\">x</a><img src=\"https://a.github.io/cpd/i.png\"><a href=\"//cdn.example/y\">y</a><a href=\"https://e.org/\">e</a>"
+        );
+    }
 }

@@ -76,11 +76,27 @@ impl Renderer<'_> {
             id: alternate.permalink(base),
             self_url: self_route.permalink(base),
             alternate_url: alternate.permalink(base),
+            // A feed with no entries was last updated when the site was: its newest post.
             updated: indexes
                 .first()
+                .or(self.site.posts.first().map(|_| &0))
                 .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |&i| self.prepared[i].summary.date_rfc3339.clone()),
         };
-        Values::Feed { feed, entries: self.listing(indexes.iter().copied().take(FEED_LIMIT)) }
+        let shown: Vec<usize> = indexes.iter().copied().take(FEED_LIMIT).collect();
+        let posts =
+            shown.iter().map(|&i| PostInputs { prepared: &self.prepared[i], post: &self.site.posts[i] }).collect();
+        Values::Feed { feed, entries: self.listing(shown), posts }
+    }
+
+    /// The feed of a network's or tag's posts.
+    pub(super) fn term_feed(&self, group: &TermGroup, kind: &str) -> Values<'_> {
+        let route = if kind == "Network" {
+            Route::Network(group.term.slug.clone())
+        } else {
+            Route::Tag(group.term.slug.clone())
+        };
+        let title = format!("{}: {} {}", self.site.config.title, kind, group.term.name);
+        self.feed(title, route, &group.posts)
     }
 
     fn term_entry(&self, group: &TermGroup, route: Route, network: bool) -> TermEntry {
