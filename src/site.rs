@@ -119,7 +119,9 @@ impl Site {
         if problems.has_errors() {
             return Err(problems);
         }
-        posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+        // Newest first: by date-time, then (for posts of one day) the higher Thing, then the
+        // later file name, so "Thing 2" written the same day as "Thing 1" comes first.
+        posts.sort_by(|a, b| (&b.date, b.things.first(), &b.source).cmp(&(&a.date, a.things.first(), &a.source)));
 
         let mut by_thing: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
         let mut networks_used: HashMap<String, TermGroup> = HashMap::default();
