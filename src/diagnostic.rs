@@ -189,7 +189,12 @@ impl Diagnostic {
             }
         }
         if let Some(hint) = &self.hint {
-            out.push_str(&format!("\n  = {} {}", paint(bold, "help:"), visible(hint)));
+            // Under the `|` of the snippet's gutter, however many digits the line number has.
+            let indent = match (&self.snippet, self.line) {
+                (Some(_), Some(line)) => " ".repeat(line.to_string().len() + 1),
+                _ => "  ".to_string(),
+            };
+            out.push_str(&format!("\n{indent}= {} {}", paint(bold, "help:"), visible(hint)));
         }
         out
     }

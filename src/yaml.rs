@@ -44,6 +44,23 @@ pub fn parse<T: DeserializeOwned>(text: &str, first_line: usize) -> Result<T, Ya
         } else if message.contains("repetition limit exceeded") {
             hint = Some("`*alias` references expand to too much data; write the values out instead".into());
         }
+        if message.contains("mapping values are not allowed") {
+            // `title: Thing 3: Consider your personal brand`: a second `: ` in a plain value.
+            let offending = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+            if let Some((key, value)) = offending.split_once(": ") {
+                let value = value.trim().replace('"', "\\\"");
+                hint = Some(format!(
+                    "a value holding `: ` must be in quotes; write the line as: {}: \"{value}\"",
+                    key.trim_end()
+                ));
+                return YamlError {
+                    line: line + first_line - 1,
+                    column,
+                    message: "this value holds a colon followed by a space, so it must be quoted".into(),
+                    hint,
+                };
+            }
+        }
         if message.contains("end of stream") || message.contains("quoted scalar") {
             // An unclosed quote swallows the rest of the frontmatter; point at where it opened.
             if let Some((index, quote_column)) = unclosed_quote(text) {

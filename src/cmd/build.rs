@@ -42,6 +42,9 @@ pub fn run(site: &Path, args: BuildArgs, verbosity: Verbosity) -> u8 {
                     count(built.files, "file"),
                     built.elapsed.as_millis()
                 );
+                eprintln!(
+                    "To read it as visitors will, run `cpdblog serve` (opening the files from disk skips the site's address)."
+                );
             }
             EXIT_OK
         }

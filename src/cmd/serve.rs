@@ -16,6 +16,12 @@ pub fn run(site: &Path, args: ServeArgs, verbosity: Verbosity) -> u8 {
     // The preview shows scheduled (future-dated) posts, marked as such, so a writer can
     // read them before their day; `build` leaves them out unless --future.
     build.future = true;
+    // Without a site there is nothing to preview: the same error `build` gives, before any
+    // port is taken.
+    if let Err(problems) = crate::config::SiteConfig::load(site) {
+        report(&problems, verbosity);
+        return EXIT_ERRORS;
+    }
     let options = ServeOptions { build, bind: args.bind, port: args.port, output: args.output };
     let mut preview = match Preview::start(options) {
         Ok(preview) => preview,

@@ -35,7 +35,7 @@ pub fn run(site: &Path, args: ThingsArgs, verbosity: Verbosity) -> u8 {
     let _ = writeln!(out, "{:>5}  {:<width$}  {:>5}  Latest reflection", "Thing", "Title", "Posts");
     for (number, title) in site.programme.things() {
         let posts = site.thing_posts(number);
-        let title: String = title.chars().take(width).collect();
+        let title = cut_at_word(title, width);
         let latest = posts.first().map(|&i| {
             let post = &site.posts[i];
             format!("{} ({})", post.title, post.date.iso().get(..10).unwrap_or_default())
@@ -59,4 +59,24 @@ pub fn run(site: &Path, args: ThingsArgs, verbosity: Verbosity) -> u8 {
     // A closed pipe (`cpdblog things | head`) is not an error.
     let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes());
     EXIT_OK
+}
+
+/// `text` in at most `width` characters: cut at the last whole word, with an ellipsis.
+fn cut_at_word(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(width.saturating_sub(1)).collect();
+    let cut = head.rsplit_once(' ').map_or(head.as_str(), |(words, _)| words);
+    format!("{}…", cut.trim_end_matches([',', ':', ';', ' ']))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn titles_are_cut_at_a_word() {
+        let title = "Face-to-face networks and professional organisations";
+        assert_eq!(super::cut_at_word(title, 40), "Face-to-face networks and professional…");
+        assert_eq!(super::cut_at_word("Blogging", 40), "Blogging");
+    }
 }

@@ -30,9 +30,10 @@ impl PostDate {
                 && b[8..10].iter().all(u8::is_ascii_digit)
         };
         if !shape_ok {
-            return Err(format!(
-                "`{raw}` is not a date; write YYYY-MM-DD (2011-07-18) or an RFC 3339 date-time (2011-07-18T09:30:00+01:00)"
-            ));
+            if let Some(guess) = day_month_year(raw) {
+                return Err(format!("`{raw}` is not in the order cpdblog reads: did you mean {guess}?"));
+            }
+            return Err(format!("`{raw}` is not a date"));
         }
         let (year, month, day): (i32, u32, u32) =
             (raw[..4].parse().unwrap_or(0), raw[5..7].parse().unwrap_or(0), raw[8..10].parse().unwrap_or(0));
@@ -93,6 +94,18 @@ impl PostDate {
     }
 }
 
+/// `20/11/2026`, `20.11.2026` or `20-11-2026` (day, month, year, as written in the UK and
+/// much of the world) as `2026-11-20`, when it is a real date.
+fn day_month_year(raw: &str) -> Option<String> {
+    let parts: Vec<&str> = raw.split(['/', '.', '-']).collect();
+    let [day, month, year] = parts.as_slice() else { return None };
+    let (day, month, year): (u32, u32, i32) = (day.parse().ok()?, month.parse().ok()?, year.parse().ok()?);
+    if year < 1000 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year, month, day).map(|d| d.format("%Y-%m-%d").to_string())
+}
+
 fn days_in_month(year: i32, month: u32) -> u32 {
     (28..=31).rev().find(|&d| NaiveDate::from_ymd_opt(year, month, d).is_some()).unwrap_or(28)
 }
@@ -144,7 +157,9 @@ mod tests {
     fn bad_dates_explain_themselves() {
         assert!(PostDate::parse("2011-13-45").unwrap_err().contains("month 13"));
         assert!(PostDate::parse("2011-02-30").unwrap_err().contains("February 2011 has 28 days"));
-        assert!(PostDate::parse("tomorrow").unwrap_err().contains("YYYY-MM-DD"));
+        assert_eq!(PostDate::parse("tomorrow").unwrap_err(), "`tomorrow` is not a date");
+        assert!(PostDate::parse("20/11/2026").unwrap_err().ends_with("did you mean 2026-11-20?"));
+        assert!(PostDate::parse("31.12.2011").unwrap_err().ends_with("did you mean 2011-12-31?"));
         assert!(PostDate::parse("2011-07-18 lunchtime").is_err());
         assert!(PostDate::parse("２０１１-07-18").is_err());
     }

@@ -107,6 +107,8 @@ pub fn is_editor_temporary(name: &str) -> bool {
         || (name.starts_with('#') && name.ends_with('#'))
         || [".swp", ".swx", ".swo", ".tmp", ".crswap"].iter().any(|ext| lower.ends_with(ext))
         || name == ".DS_Store"
+        // `sed -i` writes `sedXXXXXX` beside the file, then renames it over.
+        || (name.len() == 9 && name.starts_with("sed") && name[3..].chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 #[cfg(test)]
@@ -115,7 +117,7 @@ mod tests {
 
     #[test]
     fn editor_temporary_files_are_recognised() {
-        for name in ["4913", "post.md~", ".post.md.swp", ".#post.md", "#post.md#", "x.swx", ".DS_Store"] {
+        for name in ["4913", "post.md~", ".post.md.swp", ".#post.md", "#post.md#", "x.swx", ".DS_Store", "sedAb12Cd"] {
             assert!(is_editor_temporary(name), "{name}");
         }
         for name in ["post.md", "style.css", "4914", "site.yaml"] {
