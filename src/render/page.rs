@@ -72,6 +72,10 @@ pub struct Portfolio<'a> {
     pub first_date: Option<String>,
     /// The newest reflection's date.
     pub last_date: Option<String>,
+    /// The same two dates as written (for `<time datetime>`).
+    pub first_date_iso: Option<String>,
+    /// The newest, as written.
+    pub last_date_iso: Option<String>,
 }
 
 /// A section of the portfolio.
@@ -200,6 +204,8 @@ impl PageContext<'_> {
     /// nothing its hash does not cover.
     pub fn to_tera(&self, markdown: &Markdown, config: &SiteConfig) -> Context {
         let mut context = Context::new();
+        // Only pages showing code load the highlighting stylesheet.
+        context.insert("has_code", &false);
         match &self.values {
             Values::Home { posts, paginator } => {
                 context.insert_value("posts", posts.value());
@@ -207,9 +213,11 @@ impl PageContext<'_> {
             }
             Values::Post { post, previous, next } => {
                 let summary = &post.prepared.summary;
+                let content = markdown.render_post(&post.post.body);
+                context.insert("has_code", &content.contains("<pre class=\"code\""));
                 let page = PostPage {
                     summary,
-                    content: markdown.render_post(&post.post.body),
+                    content,
                     comments: comment_contexts(markdown, &post.post.comments, "comment"),
                     comment_link: config.comments.as_ref().map(|c| CommentLink {
                         url: comment_url(&c.url, summary, &summary.url),
@@ -248,12 +256,14 @@ impl PageContext<'_> {
             Values::Portfolio(portfolio) => context.insert_value("portfolio", portfolio.value()),
             Values::Search { search_index_url } => context.insert("search_index_url", search_index_url),
             Values::Standalone { page } => {
+                let content = markdown.render_post(&page.body);
+                context.insert("has_code", &content.contains("<pre class=\"code\""));
                 let page = StandalonePage {
                     title: &page.title,
                     slug: &page.slug,
                     date: page.date.as_ref().map(|d| d.human()),
                     date_iso: page.date.as_ref().map(|d| d.iso()),
-                    content: markdown.render_post(&page.body),
+                    content,
                 };
                 context.insert("page", &page);
             }
@@ -295,6 +305,8 @@ impl Portfolio<'_> {
         portfolio.insert("things_total".into(), Value::from(self.things_total));
         portfolio.insert("first_date".into(), Value::from(self.first_date.clone()));
         portfolio.insert("last_date".into(), Value::from(self.last_date.clone()));
+        portfolio.insert("first_date_iso".into(), Value::from(self.first_date_iso.clone()));
+        portfolio.insert("last_date_iso".into(), Value::from(self.last_date_iso.clone()));
         Value::from(portfolio)
     }
 }

@@ -160,6 +160,8 @@ impl Renderer<'_> {
             things_total: site.programme.len(),
             first_date: site.posts.last().map(|p| p.date.human()),
             last_date: site.posts.first().map(|p| p.date.human()),
+            first_date_iso: site.posts.last().map(|p| p.date.iso()),
+            last_date_iso: site.posts.first().map(|p| p.date.iso()),
         }
     }
 }

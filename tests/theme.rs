@@ -1,0 +1,44 @@
+//! The default theme's details a reader notices: highlighting loaded only where there is
+//! code, no empty comments heading on a site without comments, valid `<time>` elements.
+
+mod common;
+
+use common::Fixture;
+
+#[test]
+fn only_pages_with_code_load_the_highlighting_stylesheet() {
+    let site = Fixture::new("basic");
+    site.write("posts/2011-09-09-code.md", "---\ntitle: Code\ndate: 2011-09-09\n---\n```python\nprint(1)\n```\n");
+    site.build();
+    let link = "<link rel=\"stylesheet\" href=\"/blog/syntax.css\">";
+    assert!(site.page("posts/code/index.html").contains(link));
+    assert!(!site.page("posts/online-networks/index.html").contains(link));
+    assert!(!site.page("index.html").contains(link));
+    assert!(site.public().join("syntax.css").is_file(), "still written, for themes that want it");
+}
+
+#[test]
+fn without_comments_or_a_comment_link_a_post_ends_with_its_text() {
+    let site = Fixture::new("basic");
+    let config = std::fs::read_to_string(site.site.join("site.yaml")).unwrap();
+    let without: String = config
+        .split_inclusive('\n')
+        .filter(|l| !l.starts_with("comments:") && !l.starts_with("  url:") && !l.starts_with("  label:"))
+        .collect();
+    site.write("site.yaml", &without);
+    site.build();
+    let quiet = site.page("posts/blogging/index.html");
+    assert!(!quiet.contains("comments-heading"), "no heading over nothing: {quiet}");
+    let talked = site.page("posts/online-networks/index.html");
+    assert!(talked.contains("<h2 id=\"comments-heading\">4 comments</h2>"), "archived comments stay");
+}
+
+#[test]
+fn every_time_element_has_a_machine_readable_date() {
+    let site = Fixture::new("basic");
+    site.build();
+    for page in ["portfolio/index.html", "index.html", "posts/online-networks/index.html", "things/6/index.html"] {
+        let html = site.page(page);
+        assert!(!html.contains("<time>"), "{page}: a <time> without datetime");
+    }
+}
