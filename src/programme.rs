@@ -46,22 +46,41 @@ pub struct Programme {
     /// The programme's display name, if it has one.
     pub name: Option<String>,
     things: BTreeMap<u32, String>,
+    /// How many Things the programme itself has (cpd23: 23); Things site.yaml adds beyond
+    /// them are bonus Things, which do not count against progress.
+    core: usize,
+    /// The last of the programme's own Things; numbers above it are bonus Things.
+    bonus_from: Option<u32>,
 }
 
 impl Programme {
     /// The built-in programme named in the config, extended or renamed by its `things`.
     pub fn from_config(config: &SiteConfig) -> Self {
-        let (name, mut things) = match config.programme {
+        let (name, mut things): (Option<String>, BTreeMap<u32, String>) = match config.programme {
             ProgrammeChoice::Cpd23 => (
                 Some("23 Things for Professional Development".to_string()),
                 CPD23_THINGS.iter().enumerate().map(|(i, t)| (i as u32 + 1, t.to_string())).collect(),
             ),
             ProgrammeChoice::None => (None, BTreeMap::new()),
         };
+        let built_in: Vec<u32> = things.keys().copied().collect();
         for (number, title) in &config.things {
             things.insert(*number, title.trim().to_string());
         }
-        Self { id: config.programme.id().to_string(), name, things }
+        // Without a built-in programme, the Things of site.yaml are the programme.
+        let core = if built_in.is_empty() { things.len() } else { built_in.len() };
+        let core_numbers: Vec<u32> = if built_in.is_empty() { things.keys().copied().collect() } else { built_in };
+        Self { id: config.programme.id().to_string(), name, things, core, bonus_from: core_numbers.last().copied() }
+    }
+
+    /// How many Things progress is counted against: the programme's own, not bonus ones.
+    pub fn core_len(&self) -> usize {
+        self.core
+    }
+
+    /// True for a Thing added beyond the programme's own (`24: "Bonus: Mastodon"`).
+    pub fn is_bonus(&self, number: u32) -> bool {
+        self.bonus_from.is_some_and(|last| number > last)
     }
 
     /// The title of Thing `number`, if the programme has it.

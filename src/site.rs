@@ -161,7 +161,12 @@ impl Site {
 
     /// How many of the programme's Things have at least one post.
     pub fn things_done(&self) -> usize {
-        self.programme.things().filter(|(n, _)| self.by_thing.contains_key(n)).count()
+        self.programme.things().filter(|(n, _)| !self.programme.is_bonus(*n) && self.by_thing.contains_key(n)).count()
+    }
+
+    /// How many bonus Things (beyond the programme's own) have at least one post.
+    pub fn bonus_done(&self) -> usize {
+        self.programme.things().filter(|(n, _)| self.programme.is_bonus(*n) && self.by_thing.contains_key(n)).count()
     }
 }
 

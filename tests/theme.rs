@@ -42,3 +42,19 @@ fn every_time_element_has_a_machine_readable_date() {
         assert!(!html.contains("<time>"), "{page}: a <time> without datetime");
     }
 }
+
+#[test]
+fn bonus_things_do_not_count_against_progress_and_single_posts_are_linked_directly() {
+    let site = Fixture::new("basic");
+    site.write(
+        "posts/2011-09-20-mastodon.md",
+        "---\ntitle: \"Bonus: Mastodon\"\ndate: 2011-09-20\nthing: 24\n---\nToot.\n",
+    );
+    site.build();
+    let things = site.page("things/index.html");
+    assert!(things.contains("<strong>4 of 23 Things</strong> done, and 1 bonus Thing"), "{things}");
+    assert!(things.contains("<span class=\"thing-bonus\">Bonus</span>"));
+    // Thing 1 has one post: its row goes straight to it; Thing 6 has two: to the Thing's page.
+    assert!(things.contains(r#"<a class="thing-title" href="/blog/posts/blogging/">"#), "{things}");
+    assert!(things.contains(r#"<a class="thing-title" href="/blog/things/6/">"#), "{things}");
+}

@@ -335,6 +335,10 @@ pub struct ThingEntry {
     pub done: bool,
     /// Its feed.
     pub feed_url: String,
+    /// Added beyond the programme's own Things: not counted against progress.
+    pub bonus: bool,
+    /// The one post on it, when it has exactly one: the overview links it directly.
+    pub post_url: Option<String>,
 }
 
 /// A network or tag with its count.

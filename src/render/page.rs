@@ -117,8 +117,10 @@ pub enum Values<'a> {
         things: Vec<ThingEntry>,
         /// How many have a post.
         things_done: usize,
-        /// How many there are.
+        /// How many the programme has, bonus Things left out.
         things_total: usize,
+        /// Bonus Things with a post.
+        bonus_done: usize,
     },
     /// One Thing.
     Thing {
@@ -228,10 +230,11 @@ impl PageContext<'_> {
                 };
                 context.insert("post", &page);
             }
-            Values::Things { things, things_done, things_total } => {
+            Values::Things { things, things_done, things_total, bonus_done } => {
                 context.insert("things", things);
                 context.insert("things_done", things_done);
                 context.insert("things_total", things_total);
+                context.insert("bonus_done", bonus_done);
             }
             Values::Thing { thing, posts } => {
                 context.insert("thing", thing);

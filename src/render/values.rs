@@ -35,11 +35,17 @@ impl Renderer<'_> {
 
     fn thing_entry(&self, n: u32) -> ThingEntry {
         let count = self.site.thing_posts(n).len();
+        let posts = self.site.thing_posts(n);
         ThingEntry {
             thing: thing_ref(self.site, n),
             count,
             done: count > 0,
             feed_url: Route::ThingFeed(n).url(&self.site.base),
+            bonus: self.site.programme.is_bonus(n),
+            post_url: match posts {
+                [only] => Some(self.prepared[*only].summary.url.clone()),
+                _ => None,
+            },
         }
     }
 
@@ -48,7 +54,8 @@ impl Renderer<'_> {
         Values::Things {
             things: site.programme.things().map(|(n, _)| self.thing_entry(n)).collect(),
             things_done: site.things_done(),
-            things_total: site.programme.len(),
+            things_total: site.programme.core_len(),
+            bonus_done: site.bonus_done(),
         }
     }
 
@@ -157,7 +164,7 @@ impl Renderer<'_> {
             networks,
             post_count: site.posts.len(),
             things_done: site.things_done(),
-            things_total: site.programme.len(),
+            things_total: site.programme.core_len(),
             first_date: site.posts.last().map(|p| p.date.human()),
             last_date: site.posts.first().map(|p| p.date.human()),
             first_date_iso: site.posts.last().map(|p| p.date.iso()),
