@@ -200,13 +200,16 @@ impl<'a> Renderer<'a> {
     }
 
     /// True for pages that list very many posts (the portfolio, the search index, the
-    /// sitemap, a Thing, network or tag named by hundreds of posts): a live preview renders
-    /// them after the others, so the page being edited is served first.
+    /// sitemap, a Thing, network or tag named by hundreds of posts) and for feeds (whole
+    /// posts): a live preview renders them after the others, so the page being edited is
+    /// served first.
     pub fn lists_many(&self, page: Page) -> bool {
         const MANY: usize = 500;
         let site = self.site;
         match page {
+            // Feeds carry whole posts and nobody reads them in the preview's browser tab.
             Page::Portfolio | Page::SearchIndex | Page::Sitemap => true,
+            Page::Feed | Page::ThingFeed(_) | Page::NetworkFeed(_) | Page::TagFeed(_) => true,
             Page::Thing(n) => site.thing_posts(n).len() > MANY,
             Page::Network(i) => site.by_network[i].posts.len() > MANY,
             Page::Tag(i) => site.by_tag[i].posts.len() > MANY,
