@@ -58,3 +58,17 @@ fn bonus_things_do_not_count_against_progress_and_single_posts_are_linked_direct
     assert!(things.contains(r#"<a class="thing-title" href="/blog/posts/blogging/">"#), "{things}");
     assert!(things.contains(r#"<a class="thing-title" href="/blog/things/6/">"#), "{things}");
 }
+
+#[test]
+fn the_home_page_shows_progress_and_thing_pages_lead_to_their_neighbours() {
+    let site = Fixture::new("basic");
+    site.build();
+    let home = site.page("index.html");
+    assert!(home.contains("<span id=\"home-progress-text\">4 of 23 Things done</span>"), "{home}");
+    assert!(!site.page("page/2/index.html").contains("home-progress"), "only on the first page");
+    let six = site.page("things/6/index.html");
+    assert!(six.contains("<a href=\"/blog/things/5/\" rel=\"prev\">Thing 5: Reflective practice</a>"), "{six}");
+    assert!(six.contains("<a href=\"/blog/things/7/\" rel=\"next\">Thing 7: "), "{six}");
+    let first = site.page("things/1/index.html");
+    assert!(!first.contains("rel=\"prev\"") && first.contains("rel=\"next\""), "Thing 1 has no previous Thing");
+}

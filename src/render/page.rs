@@ -101,6 +101,8 @@ pub enum Values<'a> {
         posts: Listing<'a>,
         /// Links to the newer and older pages.
         paginator: Paginator,
+        /// Things done and in the programme (bonus Things left out), when it has Things.
+        progress: Option<(usize, usize)>,
     },
     /// A post; its comment-link stub comes from site.yaml and the post's summary.
     Post {
@@ -128,6 +130,10 @@ pub enum Values<'a> {
         thing: ThingEntry,
         /// Its posts, newest first.
         posts: Listing<'a>,
+        /// The Thing before it in the programme.
+        previous: Option<ThingRef>,
+        /// The Thing after it.
+        next: Option<ThingRef>,
     },
     /// A feed (the site's, a Thing's, a network's or a tag's).
     Feed {
@@ -209,26 +215,16 @@ impl PageContext<'_> {
         // Only pages showing code load the highlighting stylesheet.
         context.insert("has_code", &false);
         match &self.values {
-            Values::Home { posts, paginator } => {
+            Values::Home { posts, paginator, progress } => {
                 context.insert_value("posts", posts.value());
                 context.insert("paginator", paginator);
+                if let Some((done, total)) = progress {
+                    context.insert("things_done", done);
+                    context.insert("things_total", total);
+                }
             }
             Values::Post { post, previous, next } => {
-                let summary = &post.prepared.summary;
-                let content = markdown.render_post(&post.post.body);
-                context.insert("has_code", &content.contains("<pre class=\"code\""));
-                let page = PostPage {
-                    summary,
-                    content,
-                    comments: comment_contexts(markdown, &post.post.comments, "comment"),
-                    comment_link: config.comments.as_ref().map(|c| CommentLink {
-                        url: comment_url(&c.url, summary, &summary.url),
-                        label: c.label.clone(),
-                    }),
-                    previous: previous.map(|p| Neighbour::from(&p.0.summary)),
-                    next: next.map(|p| Neighbour::from(&p.0.summary)),
-                };
-                context.insert("post", &page);
+                insert_post(&mut context, post, *previous, *next, markdown, config)
             }
             Values::Things { things, things_done, things_total, bonus_done } => {
                 context.insert("things", things);
@@ -236,9 +232,11 @@ impl PageContext<'_> {
                 context.insert("things_total", things_total);
                 context.insert("bonus_done", bonus_done);
             }
-            Values::Thing { thing, posts } => {
+            Values::Thing { thing, posts, previous, next } => {
                 context.insert("thing", thing);
                 context.insert_value("posts", posts.value());
+                context.insert("previous_thing", previous);
+                context.insert("next_thing", next);
             }
             Values::Feed { feed, posts, .. } => {
                 context.insert("feed", feed);
@@ -258,18 +256,7 @@ impl PageContext<'_> {
             Values::NotFound | Values::SearchIndex(_) => {}
             Values::Portfolio(portfolio) => context.insert_value("portfolio", portfolio.value()),
             Values::Search { search_index_url } => context.insert("search_index_url", search_index_url),
-            Values::Standalone { page } => {
-                let content = markdown.render_post(&page.body);
-                context.insert("has_code", &content.contains("<pre class=\"code\""));
-                let page = StandalonePage {
-                    title: &page.title,
-                    slug: &page.slug,
-                    date: page.date.as_ref().map(|d| d.human()),
-                    date_iso: page.date.as_ref().map(|d| d.iso()),
-                    content,
-                };
-                context.insert("page", &page);
-            }
+            Values::Standalone { page } => insert_page(&mut context, page, markdown),
             Values::Redirect { redirect } => {
                 let target = RedirectTarget {
                     title: &redirect.title,
@@ -284,6 +271,46 @@ impl PageContext<'_> {
         context.insert("permalink", &self.route.permalink(&config.base_url));
         context
     }
+}
+
+/// `post` (and `has_code`) for post.html.
+fn insert_post(
+    context: &mut Context,
+    post: &PostInputs<'_>,
+    previous: Option<Shared<'_>>,
+    next: Option<Shared<'_>>,
+    markdown: &Markdown,
+    config: &SiteConfig,
+) {
+    let summary = &post.prepared.summary;
+    let content = markdown.render_post(&post.post.body);
+    context.insert("has_code", &content.contains("<pre class=\"code\""));
+    let page = PostPage {
+        summary,
+        content,
+        comments: comment_contexts(markdown, &post.post.comments, "comment"),
+        comment_link: config
+            .comments
+            .as_ref()
+            .map(|c| CommentLink { url: comment_url(&c.url, summary, &summary.url), label: c.label.clone() }),
+        previous: previous.map(|p| Neighbour::from(&p.0.summary)),
+        next: next.map(|p| Neighbour::from(&p.0.summary)),
+    };
+    context.insert("post", &page);
+}
+
+/// `page` (and `has_code`) for page.html.
+fn insert_page(context: &mut Context, page: &SitePage, markdown: &Markdown) {
+    let content = markdown.render_post(&page.body);
+    context.insert("has_code", &content.contains("<pre class=\"code\""));
+    let page = StandalonePage {
+        title: &page.title,
+        slug: &page.slug,
+        date: page.date.as_ref().map(|d| d.human()),
+        date_iso: page.date.as_ref().map(|d| d.iso()),
+        content,
+    };
+    context.insert("page", &page);
 }
 
 impl Portfolio<'_> {

@@ -21,7 +21,9 @@ impl Renderer<'_> {
             prev_url: (n > 1).then(|| Route::Home(n - 1).url(base)),
             next_url: (n < total_pages).then(|| Route::Home(n + 1).url(base)),
         };
-        Values::Home { posts: self.listing(start..end), paginator }
+        let site = self.site;
+        let progress = (site.programme.core_len() > 0).then(|| (site.things_done(), site.programme.core_len()));
+        Values::Home { posts: self.listing(start..end), paginator, progress }
     }
 
     pub(super) fn post(&self, i: usize) -> Values<'_> {
@@ -60,7 +62,16 @@ impl Renderer<'_> {
     }
 
     pub(super) fn thing(&self, n: u32) -> Values<'_> {
-        Values::Thing { thing: self.thing_entry(n), posts: self.listing(self.site.thing_posts(n).iter().copied()) }
+        let numbers: Vec<u32> = self.site.programme.things().map(|(number, _)| number).collect();
+        let at = numbers.iter().position(|&number| number == n);
+        let previous = at.and_then(|i| i.checked_sub(1)).map(|i| thing_ref(self.site, numbers[i]));
+        let next = at.and_then(|i| numbers.get(i + 1)).map(|&number| thing_ref(self.site, number));
+        Values::Thing {
+            thing: self.thing_entry(n),
+            posts: self.listing(self.site.thing_posts(n).iter().copied()),
+            previous,
+            next,
+        }
     }
 
     pub(super) fn thing_feed(&self, n: u32) -> Values<'_> {
