@@ -72,3 +72,19 @@ fn the_home_page_shows_progress_and_thing_pages_lead_to_their_neighbours() {
     let first = site.page("things/1/index.html");
     assert!(!first.contains("rel=\"prev\"") && first.contains("rel=\"next\""), "Thing 1 has no previous Thing");
 }
+
+#[test]
+fn a_card_whose_title_is_its_thing_does_not_say_it_twice() {
+    let site = Fixture::new("basic");
+    site.build();
+    let list = site.page("things/6/index.html");
+    let card = |slug: &str| {
+        let at = list.find(&format!("class=\"post-card-title\"><a href=\"/blog/posts/{slug}/\">")).unwrap();
+        let start = list[..at].rfind("<article").unwrap();
+        list[start..at].to_string()
+    };
+    // "Thing 6: Online networks" is Thing 6's own label: no badge repeating it.
+    assert!(!card("online-networks").contains("terms-thing"), "{}", card("online-networks"));
+    // A post on Things 6 and 7 keeps both badges.
+    assert!(card("both").contains("terms-thing"), "{}", card("both"));
+}

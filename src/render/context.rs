@@ -158,6 +158,9 @@ pub struct PostSummary {
     pub summary: String,
     /// Its Things.
     pub things: Vec<ThingRef>,
+    /// The title is its one Thing's label ("Thing 6: Online networks"): lists need not
+    /// say it twice.
+    pub title_is_thing: bool,
     /// Its networks.
     pub networks: Vec<TermRef>,
     /// Its tags.
@@ -186,6 +189,7 @@ impl PostSummary {
             date_rfc3339: post.date.rfc3339(),
             summary: post.summary.clone(),
             things: post.things.iter().map(|&n| thing_ref(site, n)).collect(),
+            title_is_thing: matches!(post.things.as_slice(), [n] if site.programme.label(*n) == post.title),
             networks: post.networks.iter().map(|t| term_ref(site, t, Route::Network(t.slug.clone()))).collect(),
             tags: post.tags.iter().map(|t| term_ref(site, t, Route::Tag(t.slug.clone()))).collect(),
             comment_count: post.comment_count,
