@@ -83,8 +83,10 @@ fn a_card_whose_title_is_its_thing_does_not_say_it_twice() {
         let start = list[..at].rfind("<article").unwrap();
         list[start..at].to_string()
     };
-    // "Thing 6: Online networks" is Thing 6's own label: no badge repeating it.
-    assert!(!card("online-networks").contains("terms-thing"), "{}", card("online-networks"));
-    // A post on Things 6 and 7 keeps both badges.
-    assert!(card("both").contains("terms-thing"), "{}", card("both"));
+    // "Thing 6: Online networks" is Thing 6's own label: its badge says only "Thing 6".
+    assert!(card("online-networks").contains("<a href=\"/blog/things/6/\">Thing 6</a>"), "{}", card("online-networks"));
+    // A post on Things 6 and 7 keeps their full labels.
+    assert!(card("both").contains(">Thing 6: Online networks</a>"), "{}", card("both"));
+    let post = site.page("posts/online-networks/index.html");
+    assert!(post.contains("<a href=\"/blog/things/6/\">Thing 6</a>"), "the post page says it once too");
 }
