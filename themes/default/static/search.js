@@ -36,7 +36,8 @@
       heading.append(link);
       const meta = document.createElement("p");
       meta.className = "post-meta";
-      meta.textContent = [entry.date, ...entry.things].join(" · ");
+      // A Thing the title already names ("Thing 14: Zotero…") is not said again.
+      meta.textContent = [entry.date, ...entry.things.filter((thing) => thing !== entry.title)].join(" · ");
       item.append(heading, meta);
       if (entry.text) {
         const text = document.createElement("p");
