@@ -4,11 +4,11 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
+use std::process::{Child, Command};
+use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -40,28 +40,7 @@ impl Serve {
     /// Starts `cpdblog serve --port 0 ARGS --site SITE` with `env` added to its environment,
     /// and waits until it serves.
     fn start(site: &Path, args: &[&str], env: &[(&str, &str)]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cpdblog"))
-            .args(["serve", "--port", "0"])
-            .args(args)
-            .arg("--site")
-            .arg(site)
-            .env("NO_COLOR", "1")
-            .envs(env.iter().copied())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start cpdblog serve");
-        let stderr = child.stderr.take().unwrap();
-        let (send, lines) = mpsc::channel();
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let kept = Arc::clone(&log);
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                kept.lock().unwrap().push(line.clone());
-                let _ = send.send(line);
-            }
-        });
+        let (child, lines, log) = common::serve::spawn(site, args, env);
         let mut serve = Self { child, port: 0, lines, log };
         let line = serve.wait_for_line("Serving ", common::RUNAWAY);
         let url = line.split(" at ").nth(1).expect("URL in the Serving line").trim();

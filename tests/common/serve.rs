@@ -12,6 +12,33 @@ use std::time::{Duration, Instant};
 /// How long serve may take to stop after Ctrl-C: generous, as only a hang should fail.
 const STOP_WAIT: Duration = Duration::from_secs(30);
 
+/// Starts `cpdblog serve --port 0 ARGS --site SITE` with `env` added, and follows its stderr.
+pub fn spawn(site: &Path, args: &[&str], env: &[(&str, &str)]) -> (Child, Receiver<String>, Arc<Mutex<Vec<String>>>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cpdblog"))
+        .args(["serve", "--port", "0"])
+        .args(args)
+        .arg("--site")
+        .arg(site)
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start cpdblog serve");
+    let stderr = child.stderr.take().unwrap();
+    let (send, lines) = mpsc::channel();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let kept = Arc::clone(&log);
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            kept.lock().unwrap_or_else(|e| e.into_inner()).push(line.clone());
+            let _ = send.send(line);
+        }
+    });
+    (child, lines, log)
+}
+
 /// A running `cpdblog serve`, stopped with Ctrl-C (SIGINT) when dropped.
 pub struct Server {
     child: Child,
@@ -27,26 +54,7 @@ pub struct Server {
 impl Server {
     /// Starts `cpdblog serve --port 0 ARGS --site SITE` and waits until it serves.
     pub fn start(site: &Path, args: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cpdblog"))
-            .args(["serve", "--port", "0"])
-            .args(args)
-            .arg("--site")
-            .arg(site)
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start cpdblog serve");
-        let stderr = child.stderr.take().unwrap();
-        let (send, lines) = mpsc::channel();
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let kept = Arc::clone(&log);
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                kept.lock().unwrap().push(line.clone());
-                let _ = send.send(line);
-            }
-        });
+        let (child, lines, log) = spawn(site, args, &[]);
         let mut server = Self { child, url: String::new(), port: 0, lines, log };
         let line = server.wait_for_line("Serving ", Duration::from_secs(60));
         server.url = line.split(" at ").nth(1).expect("URL in the Serving line").trim().to_string();
