@@ -39,8 +39,12 @@ pub enum Route {
     Portfolio,
     /// `search/`.
     Search,
-    /// `search.json`.
-    SearchIndex,
+    /// `search/meta.json`: which word files exist, and the pages a query can jump to.
+    SearchMeta,
+    /// `search/words/KEY.json`: the words beginning with KEY and the documents holding them.
+    SearchWords(String),
+    /// `search/docs/N.json`: what a search result shows of document N.
+    SearchDoc(usize),
     /// A standalone page: `SLUG/`.
     Page(String),
     /// An old address that redirects: a folder (`2011/07/18/old/`) or a file (`old.html`).
@@ -72,7 +76,9 @@ impl Route {
             Route::NotFound => "404.html".into(),
             Route::Portfolio => "portfolio/".into(),
             Route::Search => "search/".into(),
-            Route::SearchIndex => "search.json".into(),
+            Route::SearchMeta => "search/meta.json".into(),
+            Route::SearchWords(key) => format!("search/words/{key}.json"),
+            Route::SearchDoc(n) => format!("search/docs/{n}.json"),
             Route::Page(slug) => format!("{slug}/"),
             Route::Alias(path) => path.clone(),
         }

@@ -328,43 +328,102 @@ fn server_output_of(server: &Server) -> PathBuf {
     panic!("start the server with --verbose to know its folder: {log}");
 }
 
+impl Browser {
+    /// The WebDriver id of the first element matching `css`.
+    fn element(&self, css: &str) -> String {
+        let found = self.call(
+            "POST",
+            &format!("/session/{}/element", self.session),
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        found["value"]
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(|v| v.as_str())
+            .unwrap_or_else(|| panic!("no {css}: {found}"))
+            .to_string()
+    }
+
+    /// Types `text` into element `id` as a person would, key by key.
+    fn type_into(&self, id: &str, text: &str) {
+        self.call("POST", &format!("/session/{}/element/{id}/clear", self.session), Some(json!({})));
+        self.call("POST", &format!("/session/{}/element/{id}/value", self.session), Some(json!({ "text": text })));
+    }
+}
+
+const SEARCH_TITLES: &str = "return [...document.querySelectorAll('#search-results li h2 a')].map(a => a.textContent)";
+const SEARCH_STATUS: &str = "return document.getElementById('search-status').textContent";
+
+/// Waits for the search page to finish a query; returns the titles found, best first.
+fn search_titles(browser: &Browser) -> Vec<String> {
+    browser.wait_for("the search to finish", SEARCH_STATUS, WAIT, |v| {
+        v.as_str().is_some_and(|t| t.contains(" for “") && (t.starts_with("Nothing") || t.contains("result")))
+    });
+    let titles = browser.eval(SEARCH_TITLES);
+    titles.as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()).collect()
+}
+
 #[test]
-fn the_search_box_finds_reflections_as_you_type() {
-    let Some(browser) = Browser::start("the_search_box_finds_reflections_as_you_type") else { return };
+fn search_ranks_things_finds_body_words_and_helps_when_nothing_matches() {
+    let Some(browser) = Browser::start("search_ranks_things_finds_body_words_and_helps_when_nothing_matches") else {
+        return;
+    };
     let (_dir, site) = example_site();
     let server = Server::start(&site, &[]);
-    browser.open(&format!("{}search/", server.url));
-    let input = browser.call(
-        "POST",
-        &format!("/session/{}/element", browser.session),
-        Some(json!({"using": "css selector", "value": "#search-query"})),
-    )["value"]
-        .as_object()
-        .and_then(|o| o.values().next().cloned())
-        .and_then(|v| v.as_str().map(str::to_string))
-        .expect("the search box");
-    browser.call(
-        "POST",
-        &format!("/session/{}/element/{input}/value", browser.session),
-        Some(json!({"text": "zotero"})),
+    let search = format!("{}search/", server.url);
+
+    // "thing 23": the Thing 23 post first (not Thing 1 or 2 because "cpd23" holds a 2), and a
+    // jump to the Thing's page.
+    browser.open(&format!("{search}?q=thing%2023"));
+    let titles = search_titles(&browser);
+    assert_eq!(titles[0], "Thing 23: Reflection and what next", "{titles:?}");
+    let jump = browser.eval(
+        "const a = document.querySelector('#search-jumps a'); return a && [a.textContent, a.getAttribute('href')]",
     );
-    let results = "return [...document.querySelectorAll('#search-results li a')].map(a => a.textContent).join('|')";
-    browser
-        .wait_for("the matching post", results, WAIT, |v| v.as_str().is_some_and(|t| t.contains("Thing 14: Zotero")));
-    let status = browser.eval("return document.getElementById('search-status').textContent");
-    assert!(status.as_str().is_some_and(|s| s.contains("found")), "{status}");
-    browser.call("POST", &format!("/session/{}/element/{input}/clear", browser.session), Some(json!({})));
-    browser.call(
-        "POST",
-        &format!("/session/{}/element/{input}/value", browser.session),
-        Some(json!({"text": "<img src=x onerror=alert(1)>"})),
-    );
-    browser.wait_for("no results", "return document.getElementById('search-status').textContent", WAIT, |v| {
-        v.as_str().is_some_and(|t| t.starts_with("0 "))
+    assert_eq!(jump, json!(["Thing 23: Reflection and what next", "/things/23/"]));
+    // "thing 1" puts Thing 1 above Things 10, 11, 14 and 15.
+    browser.open(&format!("{search}?q=thing+1"));
+    assert_eq!(search_titles(&browser)[0], "Thing 1: Blogging");
+
+    // A word only the body of one post holds, typed into the box: found, and shown in context.
+    let input = browser.element("#search-query");
+    browser.type_into(&input, "football");
+    browser.wait_for("the body word", SEARCH_TITLES, WAIT, |v| v == &json!(["Thing 3: Consider your personal brand"]));
+    let excerpt = browser.eval("return document.querySelector('.search-excerpt').innerHTML");
+    assert!(excerpt.as_str().unwrap().contains("about <mark>football</mark> and my nephews"), "{excerpt}");
+    assert!(browser.eval("return location.search") == json!("?q=football"), "the address holds the query");
+
+    // A misspelt word: nothing found, a suggestion that works, and places to browse.
+    browser.open(&format!("{search}?q=fotball"));
+    assert!(search_titles(&browser).is_empty());
+    let status = browser.eval(SEARCH_STATUS);
+    assert_eq!(status, json!("Nothing found for “fotball”."));
+    let help = browser.eval("return document.getElementById('search-help').innerText");
+    let help = help.as_str().unwrap();
+    assert!(help.contains("Did you mean football?") && help.contains("by Thing, by network or by tag."), "{help}");
+    let suggestion = browser.element("#search-help a");
+    browser.call("POST", &format!("/session/{}/element/{suggestion}/click", browser.session), Some(json!({})));
+    browser.wait_for("the suggestion's results", SEARCH_TITLES, WAIT, |v| {
+        v == &json!(["Thing 3: Consider your personal brand"])
     });
-    assert_eq!(
-        browser.eval("return document.querySelectorAll('main img').length"),
-        json!(0),
-        "the query is never read as HTML"
+
+    // Markup typed into the box is text.
+    let input = browser.element("#search-query");
+    browser.type_into(&input, "<img src=x onerror=alert(1)>");
+    browser.wait_for("no results", SEARCH_STATUS, WAIT, |v| v.as_str().is_some_and(|t| t.starts_with("Nothing found")));
+    assert_eq!(browser.eval("return document.querySelectorAll('main img').length"), json!(0));
+
+    // Only the index files the queries needed were fetched, never all of them.
+    let fetched = browser.eval(
+        "return performance.getEntriesByType('resource').filter(e => e.name.includes('/search/')).map(e => e.name.split('/search/')[1])",
     );
+    let fetched: Vec<&str> = fetched.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let all_words = browser.eval(
+        "const r = new XMLHttpRequest(); r.open('GET', 'meta.json', false); r.send(); return JSON.parse(r.responseText).words.length",
+    );
+    let all_words = all_words.as_u64().unwrap();
+    assert!(fetched.contains(&"meta.json") && fetched.contains(&"words/fo.json"), "{fetched:?}");
+    // (Typed key by key, "<img src=x…" asks for the files of "i", "im", "s", "a", "al"…)
+    let words_fetched = fetched.iter().filter(|f| f.starts_with("words/")).count() as u64;
+    assert!(words_fetched <= 12 && all_words > 150, "{fetched:?} of {all_words}");
 }

@@ -52,9 +52,14 @@ fn pages_build_at_their_slug_with_a_menu_and_in_the_sitemap_only() {
     let sitemap = site.page("sitemap.xml");
     assert!(sitemap.contains("<loc>https://x.github.io/blog/about/</loc>"), "{sitemap}");
     assert!(sitemap.contains("<loc>https://x.github.io/blog/my-cpd-plan/</loc>"));
-    for listing in ["atom.xml", "index.html", "tags/index.html", "search.json", "portfolio/index.html"] {
+    for listing in ["atom.xml", "index.html", "tags/index.html", "portfolio/index.html"] {
         assert!(!site.page(listing).contains("About me"), "{listing} lists only posts");
     }
+    // Search finds pages too: they are numbered after the posts.
+    let meta = site.page("search/meta.json");
+    let docs: usize = common::captures(&meta, r#""docs":(\d+)"#)[0].parse().unwrap();
+    let last_docs: Vec<String> = (docs - 2..docs).map(|n| site.page(&format!("search/docs/{n}.json"))).collect();
+    assert!(last_docs.iter().any(|d| d.contains(r#""url":"/blog/about/","title":"About me""#)), "{last_docs:?}");
 }
 
 #[test]

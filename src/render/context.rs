@@ -247,25 +247,6 @@ impl<'a> From<&'a PostSummary> for Neighbour<'a> {
     }
 }
 
-/// One entry of `search.json`: what the search box matches and shows.
-#[derive(Debug, Serialize)]
-pub struct SearchEntry<'a> {
-    /// Title.
-    pub title: &'a str,
-    /// Path-absolute URL.
-    pub url: &'a str,
-    /// "18 July 2011".
-    pub date: &'a str,
-    /// "Thing 6: Online networks".
-    pub things: Vec<&'a str>,
-    /// Network names.
-    pub networks: Vec<&'a str>,
-    /// Tag names.
-    pub tags: Vec<&'a str>,
-    /// The summary.
-    pub text: &'a str,
-}
-
 /// The comment-link stub.
 #[derive(Debug, Clone, Hash, Serialize)]
 pub struct CommentLink {

@@ -6,6 +6,7 @@
 
 pub mod context;
 pub mod page;
+pub mod search;
 pub mod sitemap;
 pub mod templates;
 mod values;
@@ -63,8 +64,12 @@ pub enum Page {
     Portfolio,
     /// The search box.
     Search,
-    /// What the search box searches.
-    SearchIndex,
+    /// What the search box reads first: which word files exist, and where to jump.
+    SearchMeta,
+    /// The words of the search index beginning with two letters (a [`search::key_of`] number).
+    SearchWords(usize),
+    /// What a search result shows of document N (posts oldest first, then pages).
+    SearchDoc(usize),
     /// A standalone page, by index into `Site::pages`.
     Standalone(usize),
     /// An old address sending readers on, by index into `Site::redirects`.
@@ -87,6 +92,8 @@ pub struct Prepared {
     /// The body as HTML with absolute links, for feeds: made the first time a feed needs it
     /// (a post is in several feeds), kept while the post is unchanged.
     pub feed_content: std::sync::OnceLock<String>,
+    /// The post's words in the search index (its text is made again when its search file is).
+    pub search: search::DocWords,
 }
 
 impl Prepared {
@@ -97,7 +104,12 @@ impl Prepared {
         let value = Value::from_serializable(&summary);
         let summary_hash = hash_of(&summary);
         let post_hash = hash_of(&(post, summary_hash));
-        Self { summary, value, summary_hash, post_hash, feed_content: std::sync::OnceLock::new() }
+        let terms: Vec<&str> = (summary.things.iter().map(|t| t.label.as_str()))
+            .chain(summary.networks.iter().map(|t| t.name.as_str()))
+            .chain(summary.tags.iter().map(|t| t.name.as_str()))
+            .collect();
+        let search = search::doc_words(&summary.title, &terms, &search::body_text(&post.body));
+        Self { summary, value, summary_hash, post_hash, feed_content: std::sync::OnceLock::new(), search }
     }
 }
 
@@ -140,6 +152,10 @@ pub struct Renderer<'a> {
     templates: &'a Templates,
     markdown: Markdown,
     prepared: Vec<Arc<Prepared>>,
+    /// Each standalone page's words in the search index, and its text.
+    page_search: Vec<(search::DocWords, String)>,
+    /// Which word files the search index has, and a hash of every document's words.
+    corpus: search::Corpus,
 }
 
 impl<'a> Renderer<'a> {
@@ -155,7 +171,15 @@ impl<'a> Renderer<'a> {
     pub fn with_prepared(site: &'a Site, templates: &'a Templates, prepared: Vec<Arc<Prepared>>) -> Self {
         assert_eq!(prepared.len(), site.posts.len(), "one prepared entry per post");
         let markdown = Markdown::new(&site.base.path).with_raw_html(site.config.raw_html);
-        Self { site, templates, markdown, prepared }
+        let page_search: Vec<(search::DocWords, String)> = (site.pages.iter())
+            .map(|page| {
+                let body = search::body_text(&page.body);
+                (search::doc_words(&page.title, &[], &body), search::limited(&body.text).to_string())
+            })
+            .collect();
+        let docs = prepared.iter().rev().map(|p| &p.search).chain(page_search.iter().map(|(words, _)| words));
+        let corpus = search::Corpus::new(docs);
+        Self { site, templates, markdown, prepared, page_search, corpus }
     }
 
     /// The site being rendered.
@@ -174,8 +198,8 @@ impl<'a> Renderer<'a> {
     /// Renders one page to bytes, from the same context its fingerprint hashes.
     pub fn render(&self, page: Page) -> Result<Vec<u8>, Diagnostic> {
         let context = self.context(page);
-        if let Values::SearchIndex(listing) = &context.values {
-            return Ok(page::search_index(listing));
+        if let Some(bytes) = self.search_file(&context.values) {
+            return Ok(bytes);
         }
         let described = match page {
             Page::Post(i) => display_path(&self.site.posts[i].source),
@@ -208,7 +232,9 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         match page {
             // Feeds carry whole posts and nobody reads them in the preview's browser tab.
-            Page::Portfolio | Page::SearchIndex | Page::Sitemap => true,
+            Page::Portfolio | Page::Sitemap => true,
+            // The index changes with every word written; the preview's reader is not searching.
+            Page::SearchMeta | Page::SearchWords(_) | Page::SearchDoc(_) => true,
             Page::Feed | Page::ThingFeed(_) | Page::NetworkFeed(_) | Page::TagFeed(_) => true,
             Page::Thing(n) => site.thing_posts(n).len() > MANY,
             Page::Network(i) => site.by_network[i].posts.len() > MANY,
@@ -230,7 +256,8 @@ impl<'a> Renderer<'a> {
         let mut pages = Vec::with_capacity(site.posts.len() + 64);
         // The pages that list every post first, so that in a parallel build they run beside
         // the many small ones instead of alone at the end.
-        pages.extend([Page::Portfolio, Page::SearchIndex, Page::Sitemap]);
+        pages.extend([Page::Portfolio, Page::Sitemap, Page::SearchMeta]);
+        pages.extend(self.corpus.keys.iter().map(Page::SearchWords));
         pages.extend((1..=self.home_page_count()).map(Page::Home));
         pages.extend((0..site.posts.len()).map(Page::Post));
         pages.push(Page::Things);
@@ -245,6 +272,7 @@ impl<'a> Renderer<'a> {
         pages.extend([Page::Feed, Page::NotFound, Page::Search]);
         pages.extend((0..site.pages.len()).map(Page::Standalone));
         pages.extend((0..site.redirects.len()).map(Page::Redirect));
+        pages.extend((0..self.search_doc_count()).map(Page::SearchDoc));
         pages
     }
 
@@ -289,7 +317,9 @@ impl<'a> Renderer<'a> {
             Page::NotFound => Route::NotFound,
             Page::Portfolio => Route::Portfolio,
             Page::Search => Route::Search,
-            Page::SearchIndex => Route::SearchIndex,
+            Page::SearchMeta => Route::SearchMeta,
+            Page::SearchWords(key) => Route::SearchWords(search::key_name(key)),
+            Page::SearchDoc(n) => Route::SearchDoc(n),
             Page::Standalone(i) => Route::Page(site.pages[i].slug.clone()),
             Page::Redirect(i) => site.redirects[i].from.clone(),
         }
@@ -319,10 +349,12 @@ impl<'a> Renderer<'a> {
             Page::NotFound => ("404.html", "404", Values::NotFound),
             Page::Portfolio => ("portfolio.html", "portfolio", Values::Portfolio(self.portfolio())),
             Page::Search => {
-                let search_index_url = Route::SearchIndex.url(&self.site.base);
+                let search_index_url = Route::SearchMeta.url(&self.site.base);
                 ("search.html", "search", Values::Search { search_index_url })
             }
-            Page::SearchIndex => ("", "search", Values::SearchIndex(self.listing(0..self.prepared.len()))),
+            Page::SearchMeta => ("", "search", Values::SearchMeta(self.search_meta())),
+            Page::SearchWords(key) => ("", "search", Values::SearchWords { key, sources: self.corpus.hash_of(key) }),
+            Page::SearchDoc(n) => ("", "search", Values::SearchDoc(self.search_doc(n))),
             Page::Standalone(i) => ("page.html", "page", Values::Standalone { page: &self.site.pages[i] }),
             Page::Redirect(i) => ("redirect.html", "redirect", Values::Redirect { redirect: &self.site.redirects[i] }),
         };

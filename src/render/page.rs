@@ -179,8 +179,18 @@ pub enum Values<'a> {
         /// Where search.json is.
         search_index_url: String,
     },
-    /// search.json: data, not a template.
-    SearchIndex(Listing<'a>),
+    /// search/meta.json: data, not a template.
+    SearchMeta(super::search::Meta),
+    /// A word file of the search index; made from the words of every document, summed up
+    /// in one hash.
+    SearchWords {
+        /// Which file.
+        key: usize,
+        /// A hash of what it is made from.
+        sources: u64,
+    },
+    /// A document file of the search index.
+    SearchDoc(super::search::DocInputs<'a>),
     /// A standalone page.
     Standalone {
         /// The page.
@@ -253,7 +263,7 @@ impl PageContext<'_> {
                 context.insert_value("posts", posts.value());
             }
             Values::Sitemap(inputs) => context.insert("entries", &inputs.entries(&config.base_url)),
-            Values::NotFound | Values::SearchIndex(_) => {}
+            Values::NotFound | Values::SearchMeta(_) | Values::SearchWords { .. } | Values::SearchDoc(_) => {}
             Values::Portfolio(portfolio) => context.insert_value("portfolio", portfolio.value()),
             Values::Search { search_index_url } => context.insert("search_index_url", search_index_url),
             Values::Standalone { page } => insert_page(&mut context, page, markdown),
@@ -378,28 +388,6 @@ fn absolute_links(html: &str, origin: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// `search.json`: one entry per post, in the listing's order.
-pub fn search_index(listing: &Listing<'_>) -> Vec<u8> {
-    let entries: Vec<SearchEntry<'_>> = listing
-        .0
-        .iter()
-        .map(|p| {
-            let s = &p.0.summary;
-            SearchEntry {
-                title: &s.title,
-                url: &s.url,
-                date: &s.date,
-                things: s.things.iter().map(|t| t.label.as_str()).collect(),
-                networks: s.networks.iter().map(|t| t.name.as_str()).collect(),
-                tags: s.tags.iter().map(|t| t.name.as_str()).collect(),
-                text: &s.summary,
-            }
-        })
-        .collect();
-    // `<` escaped so the index can never be read as markup.
-    serde_json::to_string(&entries).expect("plain data serialises").replace('<', "\\u003c").into_bytes()
 }
 
 #[cfg(test)]

@@ -1,0 +1,105 @@
+//! The renderer's side of the search index: which document has which number, and the
+//! values each index file is made from (hashed for the preview like every page's).
+
+use std::hash::{Hash, Hasher};
+
+use super::files::{DocFile, Jump, Meta, Text, doc_file, meta_file, words_file};
+use super::words::DocWords;
+use crate::render::page::Values;
+use crate::render::{Renderer, hash_of};
+use crate::route::Route;
+
+/// What document file N is made from, hashed by a hash of its source.
+#[derive(Debug, Clone)]
+pub struct DocInputs<'a> {
+    /// The file's values.
+    pub file: DocFile<'a>,
+    /// A hash of everything they come from.
+    pub hash: u64,
+}
+
+impl Hash for DocInputs<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.hash.hash(state);
+    }
+}
+
+impl Renderer<'_> {
+    /// Documents in the search index: the posts, then the standalone pages.
+    pub(in crate::render) fn search_doc_count(&self) -> usize {
+        self.prepared.len() + self.page_search.len()
+    }
+
+    /// Document `n`'s words. Posts are numbered oldest first (a new post takes the next
+    /// number and the others keep theirs), then come the standalone pages.
+    fn search_words(&self, n: usize) -> &DocWords {
+        let posts = self.prepared.len();
+        if n < posts { &self.prepared[posts - 1 - n].search } else { &self.page_search[n - posts].0 }
+    }
+
+    /// What document `n` shows as a search result.
+    pub(in crate::render) fn search_doc(&self, n: usize) -> DocInputs<'_> {
+        let posts = self.prepared.len();
+        if n < posts {
+            let prepared = &self.prepared[posts - 1 - n];
+            let summary = &prepared.summary;
+            let file = DocFile {
+                url: summary.url.clone(),
+                title: &summary.title,
+                date: Some(summary.date.clone()),
+                things: summary.things.iter().map(|t| t.label.as_str()).collect(),
+                text: Text::Of(&self.site.posts[posts - 1 - n].body),
+            };
+            return DocInputs { file, hash: prepared.post_hash };
+        }
+        let page = &self.site.pages[n - posts];
+        let (_, text) = &self.page_search[n - posts];
+        let url = Route::Page(page.slug.clone()).url(&self.site.base);
+        let date = page.date.as_ref().map(|d| d.human());
+        let hash = hash_of(&(&url, &page.title, &date, text));
+        let file = DocFile { url, title: &page.title, date, things: Vec::new(), text: Text::Made(text) };
+        DocInputs { file, hash }
+    }
+
+    /// What `search/meta.json` says.
+    pub(in crate::render) fn search_meta(&self) -> Meta {
+        let site = self.site;
+        let base = &site.base;
+        let things = site.programme.things().map(|(number, _)| Jump {
+            label: site.programme.label(number),
+            url: Route::Thing(number).url(base),
+            number: Some(number),
+            posts: site.thing_posts(number).len(),
+        });
+        let terms = |groups: &[crate::site::TermGroup], route: fn(String) -> Route| -> Vec<Jump> {
+            groups
+                .iter()
+                .map(|g| Jump {
+                    label: g.term.name.clone(),
+                    url: route(g.term.slug.clone()).url(base),
+                    number: None,
+                    posts: g.posts.len(),
+                })
+                .collect()
+        };
+        Meta {
+            docs: self.search_doc_count(),
+            words: self.corpus.key_names(),
+            words_url: base.path("search/words/"),
+            docs_url: base.path("search/docs/"),
+            things: things.collect(),
+            networks: terms(&site.by_network, Route::Network),
+            tags: terms(&site.by_tag, Route::Tag),
+        }
+    }
+
+    /// The bytes of a search index file, for the values of one; `None` for other pages.
+    pub(in crate::render) fn search_file(&self, values: &Values<'_>) -> Option<Vec<u8>> {
+        match values {
+            Values::SearchMeta(meta) => Some(meta_file(meta)),
+            Values::SearchWords { key, .. } => Some(words_file(&self.corpus, *key, |n| self.search_words(n))),
+            Values::SearchDoc(inputs) => Some(doc_file(&inputs.file)),
+            _ => None,
+        }
+    }
+}
