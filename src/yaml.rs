@@ -5,7 +5,10 @@
 //! the YAML text starts, so frontmatter errors point at the `.md` file's line, not the
 //! frontmatter's.
 
-use serde::de::DeserializeOwned;
+use std::marker::PhantomData;
+
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde_yaml::Value;
 
 /// A YAML syntax or type error, positioned in the file the YAML came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +79,202 @@ pub fn parse<T: DeserializeOwned>(text: &str, first_line: usize) -> Result<T, Ya
     })
 }
 
+/// A YAML mapping read key by key (frontmatter). The document is parsed once; each value is
+/// then typed on its own, so a wrong value under one key never hides a problem under another.
+#[derive(Debug)]
+pub struct Mapping<'a> {
+    text: &'a str,
+    first_line: usize,
+    entries: Vec<(String, Value)>,
+    expanded: usize,
+}
+
+/// A value that is not what its key wants: where it goes wrong, and what is there instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrongValue {
+    /// 1-based line in the file.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What the writer put there, in words: "`maybe`", "the number 5", "a list".
+    pub found: String,
+    /// Whether the value is a list, so the problem lies in one of its items.
+    pub nested: bool,
+    /// The parser's own account, for a problem inside a nested value.
+    pub detail: String,
+}
+
+/// Parses `text` as a mapping of keys to values, for reading key by key. Only a document that
+/// cannot be read at all (bad syntax, not `key: value` lines) is an error here.
+pub fn parse_mapping(text: &str, first_line: usize) -> Result<Mapping<'_>, YamlError> {
+    let entries = match parse::<Value>(text, first_line)? {
+        Value::Mapping(mapping) => mapping.into_iter().map(|(key, value)| (key_text(&key), value)).collect(),
+        Value::Null => Vec::new(),
+        other => {
+            return Err(YamlError {
+                line: first_line,
+                column: 1,
+                message: format!("this should be lines of `key: value`, but it is {}", describe(&other)),
+                hint: Some("write one key a line, such as `title: My first post`".into()),
+            });
+        }
+    };
+    let expanded = entries.iter().map(|(key, value): &(String, Value)| key.len() + text_size(value)).sum();
+    Ok(Mapping { text, first_line, entries, expanded })
+}
+
+impl Mapping<'_> {
+    /// The keys as written, in order: the reader checks each against the keys it knows.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|(key, _)| key.as_str())
+    }
+
+    /// Whether `key` is written (even with an empty value).
+    pub fn has(&self, key: &str) -> bool {
+        self.keys().any(|k| k == key)
+    }
+
+    /// Bytes of text the mapping holds once `*alias` references are expanded: a small file can
+    /// name one long value thousands of times.
+    pub fn expanded_size(&self) -> usize {
+        self.expanded
+    }
+
+    /// Takes `key`'s value as a `T`: none when the key is absent or empty (`key:` alone), else
+    /// the value or where and how it is wrong.
+    pub fn take<T: DeserializeOwned>(&mut self, key: &str) -> Option<Result<T, WrongValue>> {
+        let value = self.remove(key)?;
+        Some(T::deserialize(&value).map_err(|_| self.wrong::<T>(key, &value, &value)))
+    }
+
+    /// Takes `key`'s value as one `T` or a list of them (`thing: 6` or `thing: [6, 7]`); a wrong
+    /// item is described by itself.
+    pub fn take_items<T: DeserializeOwned>(&mut self, key: &str) -> Option<Result<Vec<T>, WrongValue>> {
+        let value = self.remove(key)?;
+        let Value::Sequence(items) = &value else {
+            return Some(T::deserialize(&value).map(|one| vec![one]).map_err(|_| self.wrong::<T>(key, &value, &value)));
+        };
+        let typed: Result<Vec<T>, &Value> = items.iter().map(|item| T::deserialize(item).map_err(|_| item)).collect();
+        Some(typed.map_err(|item| self.wrong::<Vec<T>>(key, &value, item)))
+    }
+
+    /// Where `key` is written: its line, column 1 (the frontmatter's first line if it cannot
+    /// be found, as in `{title: x}`).
+    pub fn key_line(&self, key: &str) -> (usize, usize) {
+        (key_position(self.text, key, self.first_line).map_or(self.first_line, |(line, _)| line), 1)
+    }
+
+    /// Each key written that is not one of `known`: an error at the key, and the known key it
+    /// was most likely meant to be.
+    pub fn unknown_keys<'k>(&self, known: &[&'k str]) -> Vec<(YamlError, Option<&'k str>)> {
+        let unknown = self.keys().filter(|key| !known.contains(key));
+        let report = |key: &str| {
+            let (message, hint, best) = unknown_key(key, known);
+            let (line, column) = self.key_line(key);
+            (YamlError { line, column, message, hint: Some(hint) }, best)
+        };
+        unknown.map(report).collect()
+    }
+
+    fn remove(&mut self, key: &str) -> Option<Value> {
+        let index = self.entries.iter().position(|(k, _)| k == key)?;
+        let (_, value) = self.entries.remove(index);
+        (!value.is_null()).then_some(value)
+    }
+
+    /// Where `key`'s value goes wrong as a `T` (parsed again, now with positions: errors are
+    /// rare, so the common path parses once), describing `offending`.
+    fn wrong<T: DeserializeOwned>(&self, key: &str, value: &Value, offending: &Value) -> WrongValue {
+        let only = Only::<T> { key, wanted: PhantomData };
+        let located = only.deserialize(serde_yaml::Deserializer::from_str(self.text)).err();
+        // The value's own place, unless the parser names a place inside it (an error in a
+        // value it had to buffer, such as one of several shapes, points elsewhere).
+        let start = key_position(self.text, key, self.first_line).unwrap_or((self.first_line, 1));
+        let inside = located
+            .as_ref()
+            .and_then(serde_yaml::Error::location)
+            .map(|l| (l.line() + self.first_line - 1, l.column()));
+        let (line, column) = inside.filter(|&place| place >= start).unwrap_or(start);
+        WrongValue {
+            line,
+            column,
+            found: describe(offending),
+            nested: matches!(value, Value::Sequence(_)),
+            detail: located.map(|e| strip_position(&e.to_string()).to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+/// Reads one key of a mapping as a `T` and skips the rest: the same value as
+/// [`Mapping::take`], from the text, so an error carries its place.
+struct Only<'k, T> {
+    key: &'k str,
+    wanted: PhantomData<T>,
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for Only<'_, T> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for Only<'_, T> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("lines of `key: value`")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Value>()? {
+            if key_text(&key) == self.key {
+                map.next_value::<T>()?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A key as text: `2011: x` has the key `2011`.
+fn key_text(key: &Value) -> String {
+    match key {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Tagged(tagged) => key_text(&tagged.value),
+        other => describe(other),
+    }
+}
+
+/// A value in a writer's words, for "… not `maybe`".
+fn describe(value: &Value) -> String {
+    match value {
+        Value::String(s) if s.chars().count() > 40 => format!("`{}…`", s.chars().take(40).collect::<String>()),
+        Value::String(s) => format!("`{s}`"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Null => "empty".into(),
+        Value::Sequence(_) => "a list".into(),
+        Value::Mapping(_) => "a set of `key: value` pairs".into(),
+        Value::Tagged(tagged) => describe(&tagged.value),
+    }
+}
+
+/// Bytes of text in a value, counting every repetition of an alias.
+fn text_size(value: &Value) -> usize {
+    match value {
+        Value::String(s) => s.len(),
+        Value::Sequence(items) => items.iter().map(text_size).sum(),
+        Value::Mapping(mapping) => mapping.iter().map(|(k, v)| text_size(k) + text_size(v)).sum(),
+        Value::Tagged(tagged) => text_size(&tagged.value),
+        Value::Null | Value::Bool(_) | Value::Number(_) => 0,
+    }
+}
+
 /// The position of a top-level `key:` in `text`, as file line and the column of its value.
 /// Used to point validation errors (that happen after parsing) at the right place.
 pub fn key_position(text: &str, key: &str, first_line: usize) -> Option<(usize, usize)> {
@@ -138,12 +337,19 @@ fn explain_unknown_field(message: &str) -> (String, Option<String>) {
         return (message.to_string(), None);
     };
     let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let (message, hint, _) = unknown_key(field, &known);
+    (message, Some(hint))
+}
+
+/// "unknown key `titel`", a hint naming the known keys, and the closest of them.
+fn unknown_key<'k>(field: &str, known: &[&'k str]) -> (String, String, Option<&'k str>) {
     let listing = known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
-    let hint = match crate::diagnostic::closest(field, known.iter().copied()) {
+    let best = crate::diagnostic::closest(field, known.iter().copied());
+    let hint = match best {
         Some(best) => format!("did you mean `{best}`? Known keys: {listing}"),
         None => format!("known keys: {listing}"),
     };
-    (format!("unknown key `{field}`"), Some(hint))
+    (format!("unknown key `{field}`"), hint, best)
 }
 
 #[cfg(test)]
@@ -177,5 +383,30 @@ mod tests {
     fn finds_key_value_column() {
         assert_eq!(key_position("title: x\nthing: 31\n", "thing", 2), Some((3, 8)));
         assert_eq!(key_position("title: x\n", "thing", 2), None);
+    }
+
+    #[test]
+    fn a_mapping_is_read_key_by_key() {
+        let text = "title: x\ndraft: maybe\nthing: [6, seven]\ntitel: y\nsummary:\n";
+        let mut mapping = parse_mapping(text, 2).unwrap();
+        assert_eq!(mapping.keys().collect::<Vec<_>>(), ["title", "draft", "thing", "titel", "summary"]);
+        let wrong = mapping.take::<bool>("draft").unwrap().unwrap_err();
+        assert_eq!((wrong.line, wrong.column, wrong.found.as_str()), (3, 8, "`maybe`"));
+        let wrong = mapping.take_items::<u32>("thing").unwrap().unwrap_err();
+        assert_eq!((wrong.line, wrong.column, wrong.found.as_str(), wrong.nested), (4, 12, "`seven`", true));
+        assert_eq!(mapping.take::<String>("title").unwrap(), Ok("x".to_string()));
+        assert_eq!(mapping.take::<String>("summary"), None, "an empty value is no value");
+        assert_eq!(mapping.take::<String>("date"), None);
+        let unknown = mapping.unknown_keys(&["title", "draft"]);
+        assert_eq!(unknown.len(), 1, "keys taken are not looked at again: {unknown:?}");
+        assert_eq!((unknown[0].0.line, unknown[0].0.column, unknown[0].1), (5, 1, Some("title")));
+    }
+
+    #[test]
+    fn a_mapping_counts_text_repeated_through_aliases() {
+        let mapping = parse_mapping("a: &x hello\nb: [*x, *x]\n", 1).unwrap();
+        assert_eq!(mapping.expanded_size(), 2 + 15);
+        assert!(parse_mapping("- a\n", 1).unwrap_err().message.ends_with("but it is a list"));
+        assert_eq!(parse_mapping("", 2).unwrap().keys().count(), 0);
     }
 }

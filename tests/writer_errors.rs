@@ -59,3 +59,12 @@ fn things_cuts_long_titles_at_a_word() {
     let row = table.lines().find(|l| l.trim_start().starts_with("7 ")).unwrap().to_string();
     insta::assert_snapshot!(row);
 }
+
+#[test]
+fn every_mistake_in_a_post_is_reported_at_once() {
+    let report = check_one(
+        "---\ntitel: \"Thing 6: Online networks\"\ndate: 2026-13-01\nthings: [six]\nnetworks: 5\ndraft: maybe\n---\nText.\n",
+    );
+    assert_eq!(report.lines().filter(|line| line.contains(": error: ")).count(), 5, "{report}");
+    insta::assert_snapshot!(report);
+}

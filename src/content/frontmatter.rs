@@ -1,5 +1,6 @@
-//! Splitting a post file into frontmatter and body, and the raw frontmatter schema. Positions
-//! stay in file coordinates throughout: the YAML starts on line 2 of the file.
+//! Splitting a post file into frontmatter and body, the comments as written, and the
+//! frontmatter cpdblog writes. Positions stay in file coordinates throughout: the YAML starts
+//! on line 2 of the file.
 
 use serde::{Deserialize, Serialize};
 
@@ -63,82 +64,6 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     })
 }
 
-/// One value or a list of them (`thing: 6` or `thing: [6, 7]`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum OneOrMany<T> {
-    /// A single value.
-    One(T),
-    /// A list.
-    Many(Vec<T>),
-}
-
-impl<T> OneOrMany<T> {
-    /// The values as a list.
-    pub fn into_vec(self) -> Vec<T> {
-        match self {
-            Self::One(v) => vec![v],
-            Self::Many(v) => v,
-        }
-    }
-}
-
-/// The frontmatter as written. Unknown keys are errors naming the closest known key.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawFrontmatter {
-    /// Required.
-    pub title: Option<Text>,
-    /// Required; checked after parsing so the error points at the value.
-    pub date: Option<Text>,
-    /// A Thing number or a list of them; checked after parsing, like `date`.
-    #[serde(default, alias = "things")]
-    pub thing: Option<OneOrMany<Text>>,
-    /// Network names or aliases.
-    #[serde(default)]
-    pub networks: Option<OneOrMany<Text>>,
-    /// Free tags.
-    #[serde(default)]
-    pub tags: Option<OneOrMany<Text>>,
-    /// Left out of builds unless `--drafts`.
-    #[serde(default)]
-    pub draft: bool,
-    /// Overrides the URL segment.
-    #[serde(default)]
-    pub slug: Option<Text>,
-    /// Overrides the summary taken from the first paragraph.
-    #[serde(default)]
-    pub summary: Option<Text>,
-    /// Old URLs of this post (written by import), kept for redirects and link fix-ups.
-    #[serde(default)]
-    pub aliases: Vec<Text>,
-    /// Archived comments.
-    #[serde(default)]
-    pub comments: Vec<RawComment>,
-}
-
-impl RawFrontmatter {
-    /// Bytes of text it holds once `*alias` references are expanded: a small file can name
-    /// one long value thousands of times.
-    pub fn expanded_size(&self) -> usize {
-        let many = |m: &Option<OneOrMany<Text>>| match m {
-            Some(OneOrMany::One(t)) => t.0.len(),
-            Some(OneOrMany::Many(v)) => v.iter().map(|t| t.0.len()).sum(),
-            None => 0,
-        };
-        let one = |t: &Option<Text>| t.as_ref().map_or(0, |t| t.0.len());
-        one(&self.title)
-            + one(&self.date)
-            + one(&self.slug)
-            + one(&self.summary)
-            + many(&self.thing)
-            + many(&self.networks)
-            + many(&self.tags)
-            + self.aliases.iter().map(|a| a.0.len()).sum::<usize>()
-            + self.comments.iter().map(RawComment::expanded_size).sum::<usize>()
-    }
-}
-
 /// An archived comment as written in frontmatter.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -157,17 +82,6 @@ pub struct RawComment {
     /// Replies to it.
     #[serde(default)]
     pub replies: Vec<RawComment>,
-}
-
-impl RawComment {
-    fn expanded_size(&self) -> usize {
-        let one = |t: &Option<Text>| t.as_ref().map_or(0, |t| t.0.len());
-        self.author.0.len()
-            + one(&self.date)
-            + one(&self.url)
-            + self.body.0.len()
-            + self.replies.iter().map(RawComment::expanded_size).sum::<usize>()
-    }
 }
 
 /// Frontmatter as cpdblog writes it (`new`, `import`); what it writes, the reader reads back

@@ -3,6 +3,7 @@
 //! in that file; nothing here renders HTML or writes files.
 
 pub mod date;
+mod fields;
 pub mod frontmatter;
 mod page;
 mod post;

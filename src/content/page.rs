@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::frontmatter::{self, Split};
+use super::fields::{ALIASES, DRAFT, Fields, Key, SUMMARY};
 use super::{PostDate, Text, slug_from_file_name};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::Diagnostics;
 use crate::route::Route;
 use crate::text::{MAX_SLUG, slugify};
 use crate::yaml;
@@ -55,25 +55,6 @@ enum RawMenu {
     },
 }
 
-/// A page's frontmatter as written.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPageFrontmatter {
-    title: Option<Text>,
-    #[serde(default)]
-    slug: Option<Text>,
-    #[serde(default)]
-    menu: Option<RawMenu>,
-    #[serde(default)]
-    draft: bool,
-    #[serde(default)]
-    date: Option<Text>,
-    #[serde(default)]
-    aliases: Vec<Text>,
-    #[serde(default)]
-    summary: Option<Text>,
-}
-
 /// A page's frontmatter as cpdblog writes it (`import`); the reader reads it back to the same
 /// page (a test holds it to that).
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -98,71 +79,54 @@ impl WrittenPage {
     }
 }
 
+/// The keys a page's frontmatter may hold.
+const KNOWN: &[&str] = &["title", "slug", "menu", "draft", "date", "aliases", "summary"];
+
+const TITLE: Key = Key { names: &["title"], wants: "text", hint: "add a line such as: title: About me" };
+const SLUG: Key =
+    Key { names: &["slug"], wants: "text", hint: "write a short slug of letters, digits and dashes, e.g. slug: about" };
+const MENU: Key = Key {
+    names: &["menu"],
+    wants: "a place in the menu",
+    hint: "write the page's place in the menu, e.g. menu: 2, or its label and place: menu: {label: About, order: 2}",
+};
+
 impl SitePage {
-    /// Builds a page from a file's text, reporting every problem with its position.
+    /// Builds a page from a file's text, reporting every problem with its position: each key
+    /// is checked on its own, as in a post.
     pub fn from_source(source: &Path, text: &str) -> Result<Self, Diagnostics> {
-        let split = frontmatter::split(text).map_err(|e| {
-            Diagnostics::from(Diagnostic::error(e.message).at(source, e.line, 1).with_source(text).with_hint(e.hint))
-        })?;
-        let raw: RawPageFrontmatter = yaml::parse(split.yaml, split.yaml_line).map_err(|e| {
-            let mut d = Diagnostic::error(e.message).at(source, e.line, e.column).with_source(text);
-            d.hint = e.hint;
-            Diagnostics::from(d)
-        })?;
-        let mut problems = Diagnostics::default();
-        let mut error_at = |key: &str, message: String, hint: &str| {
-            let (line, column) = yaml::key_position(split.yaml, key, split.yaml_line).unwrap_or((1, 1));
-            problems.push(Diagnostic::error(message).at(source, line, column).with_source(text).with_hint(hint));
-        };
-        let title = raw.title.map(|t| t.0.trim().to_string()).unwrap_or_default();
+        let mut fields = Fields::read(source, text, KNOWN)?;
+        let title = fields.take::<Text>(&TITLE).map(|t| t.0.trim().to_string()).unwrap_or_default();
         if title.is_empty() {
-            error_at("title", "a page needs a non-empty `title`".into(), "add a line such as: title: About me");
+            fields.missing(&TITLE, "a page needs a non-empty `title`".into(), TITLE.hint);
         }
-        let slug = match &raw.slug {
+        let slug = match fields.take::<Text>(&SLUG) {
             Some(written) => slugify(written.0.trim()),
             None => slug_from_file_name(source),
         };
         if slug.is_empty() || slug.len() > MAX_SLUG {
-            let message = format!("`{slug}` cannot be this page's address");
-            error_at("slug", message, "write a short slug of letters, digits and dashes, e.g. slug: about");
+            fields.error_at(&SLUG, format!("`{slug}` cannot be this page's address"), SLUG.hint);
         }
-        let date = match raw.date.as_ref().map(|d| PostDate::parse(&d.0)) {
-            Some(Err(why)) => {
-                error_at("date", format!("invalid date: {why}"), "write YYYY-MM-DD");
-                None
-            }
-            Some(Ok(date)) => Some(date),
-            None => None,
-        };
+        let date = fields.take_date().flatten();
         let mut aliases = Vec::new();
-        for written in &raw.aliases {
+        for written in fields.take_items::<Text>(&ALIASES).unwrap_or_default() {
             match Route::alias(&written.0) {
                 Ok(route) => aliases.push(route),
-                Err(why) => error_at("aliases", why, "an alias is the old address: /2011/07/18/about-me/"),
+                Err(why) => fields.error_at(&ALIASES, why, ALIASES.hint),
             }
         }
-        let menu = raw.menu.map(|menu| match menu {
+        let menu = fields.take::<RawMenu>(&MENU).map(|menu| match menu {
             RawMenu::Order(order) => MenuPlace { label: title.clone(), order },
             RawMenu::Full { label, order } => {
                 let label = label.map(|l| l.0.trim().to_string()).filter(|l| !l.is_empty());
                 MenuPlace { label: label.unwrap_or_else(|| title.clone()), order }
             }
         });
-        if problems.has_errors() {
-            return Err(problems);
-        }
-        let Split { body, .. } = split;
-        let _ = raw.summary;
-        Ok(Self {
-            source: source.to_path_buf(),
-            slug,
-            title,
-            menu,
-            draft: raw.draft,
-            date,
-            aliases,
-            body: body.to_string(),
-        })
+        let draft = fields.take::<bool>(&DRAFT).unwrap_or(false);
+        let _ = fields.take::<Text>(&SUMMARY);
+        let body = fields.split.body.to_string();
+        let page = Self { source: source.to_path_buf(), slug, title, menu, draft, date, aliases, body };
+        fields.finish(Some(page))
     }
 }
 
@@ -203,5 +167,21 @@ mod tests {
         let err = SitePage::from_source(Path::new("pages/x.md"), text).unwrap_err().to_string();
         assert!(err.contains("pages/x.md:2:8: error: a page needs a non-empty `title`"), "{err}");
         assert!(err.contains("pages/x.md:3:10: error: alias `/a/../../etc/` must not contain"), "{err}");
+    }
+
+    #[test]
+    fn every_mistake_in_a_page_is_reported_at_once() {
+        let text = "---\ntitel: About me\nmenu: first\ndraft: maybe\ndate: 2011-02-30\n---\n";
+        let err = SitePage::from_source(Path::new("pages/x.md"), text).unwrap_err();
+        let found: Vec<String> = err.iter().map(|d| format!("{}: {}", d.location().unwrap(), d.message)).collect();
+        assert_eq!(
+            found,
+            [
+                "pages/x.md:2:1: unknown key `titel`",
+                "pages/x.md:3:7: `menu` must be a place in the menu, not `first`",
+                "pages/x.md:4:8: `draft` must be true or false, not `maybe`",
+                "pages/x.md:5:7: invalid date: `2011-02-30` has day 30, but February 2011 has 28 days",
+            ]
+        );
     }
 }

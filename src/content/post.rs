@@ -5,14 +5,14 @@ use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use super::frontmatter::{self, OneOrMany, RawComment, RawFrontmatter, Thread};
+use super::fields::{ALIASES, DATE, DRAFT, Fields, Key, SUMMARY};
+use super::frontmatter::{RawComment, Thread};
 use super::{PostDate, Text};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::Diagnostics;
 use crate::markdown::OPTIONS;
 use crate::programme::{NetworkRegistry, Programme};
 use crate::route::Route;
 use crate::text::{MAX_SLUG, is_web_url, slugify};
-use crate::yaml;
 
 /// What a post is checked against.
 #[derive(Debug, Clone, Copy)]
@@ -88,84 +88,74 @@ pub struct Post {
     pub aliases: Vec<Route>,
 }
 
-const DATE_HINT: &str = "write YYYY-MM-DD (2011-07-18) or an RFC 3339 date-time (2011-07-18T09:30:00+01:00)";
-
-/// Largest frontmatter accepted: real frontmatter is a few hundred bytes (imported comments
-/// a few KiB); anything bigger is a mistake or an attack on the YAML parser.
-pub const FRONTMATTER_LIMIT: usize = 64 * 1024;
-
-/// Most text frontmatter may hold once its `*alias` references are expanded (or four times
-/// what is written, if more): real frontmatter holds what it writes.
-pub const EXPANSION_LIMIT: usize = 256 * 1024;
-
 /// Longest summary taken from a first paragraph, in characters.
 const SUMMARY_LIMIT: usize = 300;
 
+/// The keys a post's frontmatter may hold, in the order the help lists them.
+const KNOWN: &[&str] =
+    &["title", "date", "thing", "things", "networks", "tags", "draft", "slug", "summary", "aliases", "comments"];
+
+const TITLE: Key =
+    Key { names: &["title"], wants: "text", hint: "add a line such as: title: \"Thing 6: Online networks\"" };
+const THING: Key = Key {
+    names: &["thing", "things"],
+    wants: "Thing numbers",
+    hint: "write the Thing's number, e.g. `thing: 6`, or a list: `thing: [6, 7]`",
+};
+const NETWORKS: Key =
+    Key { names: &["networks"], wants: "network names", hint: "name the networks, e.g. networks: [Twitter, LinkedIn]" };
+const TAGS: Key =
+    Key { names: &["tags"], wants: "words", hint: "write the tags as words, e.g. tags: [reflection, networking]" };
+const SLUG: Key = Key {
+    names: &["slug"],
+    wants: "text",
+    hint: "a slug is one URL segment of letters, digits and dashes, e.g. slug: online-networks",
+};
+const COMMENTS: Key = Key {
+    names: &["comments"],
+    wants: "a list of comments",
+    hint: "each comment has an `author` and a `body`, and may have a `date`, a `url` and `replies`",
+};
+
 impl Post {
-    /// Builds a post from a file's text, reporting every problem in it with its position.
+    /// Builds a post from a file's text, reporting every problem in it with its position: each
+    /// key is checked on its own, so one mistake never hides another.
     pub fn from_source(source: &Path, text: &str, context: &PostContext<'_>) -> Result<Self, Diagnostics> {
-        let split = frontmatter::split(text).map_err(|e| {
-            Diagnostics::from(Diagnostic::error(e.message).at(source, e.line, 1).with_source(text).with_hint(e.hint))
-        })?;
-        if split.yaml.len() > FRONTMATTER_LIMIT {
-            return Err(Diagnostics::from(
-                Diagnostic::error(format!(
-                    "the frontmatter is {} KiB; frontmatter is limited to {} KiB",
-                    split.yaml.len() / 1024,
-                    FRONTMATTER_LIMIT / 1024
-                ))
-                .at(source, split.yaml_line, 1)
-                .with_hint("keep long text in the post's body, after the closing `---`"),
-            ));
-        }
-        let raw: RawFrontmatter = yaml::parse(split.yaml, split.yaml_line).map_err(|e| {
-            let mut d = Diagnostic::error(e.message).at(source, e.line, e.column).with_source(text);
-            d.hint = e.hint;
-            Diagnostics::from(d)
-        })?;
-        let expanded = raw.expanded_size();
-        if expanded > EXPANSION_LIMIT.max(4 * split.yaml.len()) {
-            return Err(Diagnostics::from(
-                Diagnostic::error(format!(
-                    "the frontmatter expands to {} KiB through `*alias` references",
-                    expanded / 1024
-                ))
-                .at(source, split.yaml_line, 1)
-                .with_hint("write the values out instead of repeating them with `&anchor` and `*alias`"),
-            ));
-        }
-        let mut check = Checker { source, text, split: &split, context, problems: Diagnostics::default() };
-        let title = check.title(raw.title);
-        let date = check.date(raw.date);
-        let things = check.things(raw.thing);
-        let networks = check.networks(raw.networks);
-        let tags = check.tags(raw.tags);
-        let slug = check.slug(raw.slug);
-        let comments = check.comments(raw.comments);
-        let aliases = check.aliases(&raw.aliases);
-        match date {
-            Some(date) if !check.problems.has_errors() => Ok(Post {
-                source: source.to_path_buf(),
-                slug,
-                title,
-                date,
-                things,
-                networks,
-                tags,
-                draft: raw.draft,
-                summary: match raw.summary {
-                    Some(summary) if !summary.0.trim().is_empty() => summary.0.trim().to_string(),
-                    _ => first_paragraph_text(split.body),
-                },
-                word_count: split.body.split_whitespace().count(),
-                body: split.body.to_string(),
-                body_line: split.body_line,
-                comment_count: comments.iter().map(Thread::count).sum(),
-                comments,
-                aliases,
-            }),
-            _ => Err(check.problems),
-        }
+        let fields = Fields::read(source, text, KNOWN)?;
+        let mut check = Checker { source, context, fields };
+        let title = check.title();
+        let date = check.date();
+        let things = check.things();
+        let networks = check.networks();
+        let tags = check.tags();
+        let draft = check.fields.take::<bool>(&DRAFT).unwrap_or(false);
+        let slug = check.slug();
+        let summary = check.fields.take::<Text>(&SUMMARY);
+        let comments = check.comments();
+        let aliases = check.aliases();
+        let fields = check.fields;
+        let (body, body_line) = (fields.split.body, fields.split.body_line);
+        let post = date.map(|date| Post {
+            source: source.to_path_buf(),
+            slug,
+            title,
+            date,
+            things,
+            networks,
+            tags,
+            draft,
+            summary: match summary {
+                Some(summary) if !summary.0.trim().is_empty() => summary.0.trim().to_string(),
+                _ => first_paragraph_text(body),
+            },
+            word_count: body.split_whitespace().count(),
+            body: body.to_string(),
+            body_line,
+            comment_count: comments.iter().map(Thread::count).sum(),
+            comments,
+            aliases,
+        });
+        fields.finish(post)
     }
 
     /// Estimated minutes to read, at 200 words a minute, at least 1.
@@ -174,58 +164,40 @@ impl Post {
     }
 }
 
-/// Checks one post's frontmatter field by field, gathering every problem at its place.
+/// Checks one post's frontmatter key by key, gathering every problem at its place.
 struct Checker<'a> {
     source: &'a Path,
-    text: &'a str,
-    split: &'a frontmatter::Split<'a>,
     context: &'a PostContext<'a>,
-    problems: Diagnostics,
+    fields: Fields<'a>,
 }
 
 impl Checker<'_> {
-    fn error_at(&mut self, key: &str, message: String, hint: impl Into<String>) {
-        let (line, column) = yaml::key_position(self.split.yaml, key, self.split.yaml_line).unwrap_or((1, 1));
-        self.problems
-            .push(Diagnostic::error(message).at(self.source, line, column).with_source(self.text).with_hint(hint));
-    }
-
-    fn title(&mut self, raw: Option<Text>) -> String {
-        let title = raw.map(|t| t.0.trim().to_string()).unwrap_or_default();
+    fn title(&mut self) -> String {
+        let title = self.fields.take::<Text>(&TITLE).map(|t| t.0.trim().to_string()).unwrap_or_default();
         if title.is_empty() {
-            let hint = "add a line such as: title: \"Thing 6: Online networks\"";
-            self.error_at("title", "a post needs a non-empty `title`".into(), hint);
+            self.fields.missing(&TITLE, "a post needs a non-empty `title`".into(), TITLE.hint);
         }
         title
     }
 
-    fn date(&mut self, raw: Option<Text>) -> Option<PostDate> {
-        match raw.map(|d| PostDate::parse(&d.0)) {
-            Some(Ok(date)) => Some(date),
-            Some(Err(message)) => {
-                self.error_at("date", format!("invalid date: {message}"), DATE_HINT);
-                None
-            }
-            None => {
-                self.error_at("date", "a post needs a `date`".into(), "add a line such as: date: 2011-07-18");
-                None
-            }
+    fn date(&mut self) -> Option<PostDate> {
+        let date = self.fields.take_date();
+        if date.is_none() {
+            self.fields.missing(&DATE, "a post needs a `date`".into(), "add a line such as: date: 2011-07-18");
         }
+        date.flatten()
     }
 
-    fn things(&mut self, raw: Option<OneOrMany<Text>>) -> Vec<u32> {
+    fn things(&mut self) -> Vec<u32> {
         let programme = self.context.programme;
         let mut things = Vec::new();
-        for written in raw.map(OneOrMany::into_vec).unwrap_or_default() {
+        for written in self.fields.take_items::<Text>(&THING).unwrap_or_default() {
             match written.0.trim().parse::<u32>() {
                 Ok(number) => things.push(number),
-                Err(_) => self.error_at(
-                    "thing",
+                Err(_) => self.fields.error_at(
+                    &THING,
                     format!("thing `{}` is not a Thing number", written.0),
-                    format!(
-                        "write the Thing's number, e.g. `thing: 6`, or a list: `thing: [6, 7]` ({})",
-                        programme.range_text()
-                    ),
+                    format!("{} ({})", THING.hint, programme.range_text()),
                 ),
             }
         }
@@ -233,8 +205,8 @@ impl Checker<'_> {
         things.dedup();
         for &number in &things {
             if programme.title(number).is_none() {
-                self.error_at(
-                    "thing",
+                self.fields.error_at(
+                    &THING,
                     format!("thing {number} is not a Thing of {} ({})", programme.id, programme.range_text()),
                     "use a number of the programme, or add it under `things:` in site.yaml",
                 );
@@ -243,19 +215,19 @@ impl Checker<'_> {
         things
     }
 
-    fn networks(&mut self, raw: Option<OneOrMany<Text>>) -> Vec<Term> {
+    fn networks(&mut self) -> Vec<Term> {
         let mut networks: Vec<Term> = Vec::new();
-        for name in raw.map(OneOrMany::into_vec).unwrap_or_default() {
-            let name = name.0.trim();
+        for name in self.fields.take_items::<String>(&NETWORKS).unwrap_or_default() {
+            let name = name.trim();
             let term = match self.context.networks.resolve(name) {
                 Some(network) => Term { name: network.name.clone(), slug: network.slug.clone() },
                 None => Term { name: name.to_string(), slug: slugify(name) },
             };
             if term.slug.is_empty() {
                 let message = format!("network name `{name}` has no letters or digits to make a URL from");
-                self.error_at("networks", message, "write the network's name");
+                self.fields.error_at(&NETWORKS, message, "write the network's name");
             } else if term.slug.len() > MAX_SLUG {
-                self.error_at("networks", too_long("network name", name), "write the network's name");
+                self.fields.error_at(&NETWORKS, too_long("network name", name), "write the network's name");
             } else if !networks.iter().any(|n| n.slug == term.slug) {
                 networks.push(term);
             }
@@ -263,16 +235,16 @@ impl Checker<'_> {
         networks
     }
 
-    fn tags(&mut self, raw: Option<OneOrMany<Text>>) -> Vec<Term> {
+    fn tags(&mut self) -> Vec<Term> {
         let mut tags: Vec<Term> = Vec::new();
-        for name in raw.map(OneOrMany::into_vec).unwrap_or_default() {
+        for name in self.fields.take_items::<Text>(&TAGS).unwrap_or_default() {
             let name = name.0.trim().to_string();
             let slug = slugify(&name);
             if slug.is_empty() {
                 let message = format!("tag `{name}` has no letters or digits to make a URL from");
-                self.error_at("tags", message, "write the tag as a word");
+                self.fields.error_at(&TAGS, message, "write the tag as a word");
             } else if slug.len() > MAX_SLUG {
-                self.error_at("tags", too_long("tag", &name), "a tag is a word or a few");
+                self.fields.error_at(&TAGS, too_long("tag", &name), "a tag is a word or a few");
             } else if !tags.iter().any(|t| t.slug == slug) {
                 tags.push(Term { name, slug });
             }
@@ -280,49 +252,39 @@ impl Checker<'_> {
         tags
     }
 
-    fn slug(&mut self, raw: Option<Text>) -> String {
-        let Some(written) = raw else {
+    fn slug(&mut self) -> String {
+        let Some(written) = self.fields.take::<Text>(&SLUG) else {
             let slug = slug_from_file_name(self.source);
             if slug.is_empty() {
                 let hint = "rename the file, or set `slug:` in the frontmatter";
-                self.error_at("title", "the file name gives an empty URL slug".into(), hint);
+                self.fields.error_at(&TITLE, "the file name gives an empty URL slug".into(), hint);
             }
             return slug;
         };
         check_slug(&written.0).unwrap_or_else(|message| {
-            let hint = "a slug is one URL segment of letters, digits and dashes, e.g. slug: online-networks";
-            self.error_at("slug", message, hint);
+            self.fields.error_at(&SLUG, message, SLUG.hint);
             String::new()
         })
     }
 
-    fn aliases(&mut self, raw: &[Text]) -> Vec<Route> {
-        let mut aliases = Vec::with_capacity(raw.len());
-        for written in raw {
+    fn aliases(&mut self) -> Vec<Route> {
+        let mut aliases = Vec::new();
+        for written in self.fields.take_items::<Text>(&ALIASES).unwrap_or_default() {
             match Route::alias(&written.0) {
                 Ok(route) => aliases.push(route),
-                Err(why) => self.error_at("aliases", why, "an alias is the post's old address: /2011/07/18/old-slug/"),
+                Err(why) => self.fields.error_at(&ALIASES, why, ALIASES.hint),
             }
         }
         aliases
     }
 
-    fn comments(&mut self, raw: Vec<RawComment>) -> Vec<Comment> {
+    fn comments(&mut self) -> Vec<Comment> {
+        let raw: Vec<RawComment> = self.fields.take_nested(&COMMENTS).unwrap_or_default();
         let mut comments = Vec::with_capacity(raw.len());
         for raw_comment in raw {
             match convert_comment(raw_comment) {
                 Ok(comment) => comments.push(comment),
-                Err((value, message)) => {
-                    let split = self.split;
-                    let (line, column) =
-                        yaml::value_position(split.yaml, &value, split.yaml_line).unwrap_or((split.yaml_line, 1));
-                    self.problems.push(
-                        Diagnostic::error(message)
-                            .at(self.source, line, column)
-                            .with_source(self.text)
-                            .with_hint(DATE_HINT),
-                    );
-                }
+                Err((value, message)) => self.fields.error_at_value(&value, message, DATE.hint),
             }
         }
         comments
@@ -476,5 +438,30 @@ mod tests {
             err.iter().next().unwrap().to_string().starts_with("posts/x.md:6:11: error: invalid comment date"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn every_key_is_checked_on_its_own() {
+        let text = "---\ndraft: maybe\ntags: [[a]]\nnetworks: [Twitter, 2011]\ncomments: {author: A}\n---\n";
+        let err = load("posts/x.md", text).unwrap_err();
+        let found: Vec<String> = err.iter().map(|d| format!("{}: {}", d.location().unwrap(), d.message)).collect();
+        assert_eq!(
+            found,
+            [
+                "posts/x.md:1:1: a post needs a `date`",
+                "posts/x.md:1:1: a post needs a non-empty `title`",
+                "posts/x.md:2:8: `draft` must be true or false, not `maybe`",
+                "posts/x.md:3:7: `tags` must be words, not a list",
+                "posts/x.md:4:11: `networks` must be network names, not the number 2011",
+                "posts/x.md:5:11: `comments` must be a list of comments, not a set of `key: value` pairs",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_mistake_inside_a_comment_is_told_where_it_is() {
+        let text = "---\ntitle: x\ndate: 2011-07-18\ncomments:\n  - author: A\n    bdy: Hi\n---\n";
+        let err = load("posts/x.md", text).unwrap_err().to_string();
+        assert!(err.starts_with("posts/x.md:6:5: error: comments[0]: unknown field `bdy`"), "{err}");
     }
 }
