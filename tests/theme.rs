@@ -77,7 +77,8 @@ fn the_home_page_shows_progress_and_thing_pages_lead_to_their_neighbours() {
 fn a_card_whose_title_is_its_thing_does_not_say_it_twice() {
     let site = Fixture::new("basic");
     site.build();
-    let list = site.page("things/6/index.html");
+    // Both posts are tagged networking (a Thing's own page leaves its badge off, see below).
+    let list = site.page("tags/networking/index.html");
     let card = |slug: &str| {
         let at = list.find(&format!("class=\"post-card-title\"><a href=\"/blog/posts/{slug}/\">")).unwrap();
         let start = list[..at].rfind("<article").unwrap();
@@ -89,4 +90,25 @@ fn a_card_whose_title_is_its_thing_does_not_say_it_twice() {
     assert!(card("both").contains(">Thing 6: Online networks</a>"), "{}", card("both"));
     let post = site.page("posts/online-networks/index.html");
     assert!(post.contains("<a href=\"/blog/things/6/\">Thing 6</a>"), "the post page says it once too");
+}
+
+#[test]
+fn a_term_page_does_not_repeat_its_term_on_every_card() {
+    let site = Fixture::new("basic");
+    site.build();
+    let linkedin = site.page("networks/linkedin/index.html");
+    assert_eq!(common::listed_posts(&linkedin), ["both", "online-networks"]);
+    assert!(!linkedin.contains(">LinkedIn</a></li>"), "no card says LinkedIn: {linkedin}");
+    assert!(linkedin.contains(">CILIP Communities</a></li>"), "the other networks stay");
+    let tag = site.page("tags/networking/index.html");
+    assert!(!tag.contains(">Networking</a></li>") && !tag.contains(">networking</a></li>"), "{tag}");
+    assert!(tag.contains(">reflection</a></li>"), "other tags stay: {tag}");
+    let six = site.page("things/6/index.html");
+    assert!(!six.contains("<a href=\"/blog/things/6/\">"), "no card on Thing 6 links to Thing 6: {six}");
+    assert!(six.contains(">Thing 7: Face-to-face networks and professional organisations</a></li>"), "{six}");
+    // Elsewhere the cards keep every term.
+    assert!(
+        site.page("index.html").contains(">LinkedIn</a></li>")
+            || site.page("page/2/index.html").contains(">LinkedIn</a></li>")
+    );
 }
