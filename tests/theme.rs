@@ -112,3 +112,27 @@ fn a_term_page_does_not_repeat_its_term_on_every_card() {
             || site.page("page/2/index.html").contains(">LinkedIn</a></li>")
     );
 }
+
+#[test]
+fn every_page_works_under_a_base_path_and_the_build_says_how_to_look() {
+    let site = Fixture::new("basic");
+    let out = site.build();
+    assert!(common::stderr(&out).contains("Open it with `cpdblog serve --site "), "{}", common::stderr(&out));
+    let not_found = site.page("404.html");
+    assert!(not_found.contains(r#"<link rel="stylesheet" href="/blog/style.css">"#), "{not_found}");
+    assert!(not_found.contains(r#"<a href="/blog/things/">Browse the Things</a>"#), "{not_found}");
+    for (path, bytes) in common::tree(&site.public()) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        for url in common::captures(&html, r#"(?:href|src|action)="([^"]*)""#) {
+            let fine = url.starts_with("/blog/")
+                || url.starts_with("https://")
+                || url.starts_with("http://")
+                || url.starts_with("mailto:")
+                || url.starts_with('#');
+            assert!(fine, "{path}: `{url}` does not start at the base path, so it breaks at another depth");
+        }
+    }
+}
