@@ -112,6 +112,9 @@ pub struct RawFrontmatter {
     /// Old URLs of this post (written by import), kept for redirects and link fix-ups.
     #[serde(default)]
     pub aliases: Vec<Text>,
+    /// The image of the post's social card: a path or URL, or `{src, alt}`.
+    #[serde(default)]
+    pub image: Option<crate::config::Image>,
     /// Archived comments.
     #[serde(default)]
     pub comments: Vec<RawComment>,

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::frontmatter::{self, Split};
 use super::{PostDate, Text, slug_from_file_name};
+use crate::config::Image;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::route::Route;
 use crate::text::{MAX_SLUG, slugify};
@@ -39,6 +40,8 @@ pub struct SitePage {
     pub date: Option<PostDate>,
     /// Old addresses, each a redirect to this page.
     pub aliases: Vec<Route>,
+    /// The image of its social card, if it has its own.
+    pub image: Option<Image>,
     /// The Markdown body.
     pub body: String,
 }
@@ -72,6 +75,8 @@ struct RawPageFrontmatter {
     aliases: Vec<Text>,
     #[serde(default)]
     summary: Option<Text>,
+    #[serde(default)]
+    image: Option<Image>,
 }
 
 /// A page's frontmatter as cpdblog writes it (`import`); the reader reads it back to the same
@@ -141,6 +146,9 @@ impl SitePage {
                 Err(why) => error_at("aliases", why, "an alias is the old address: /2011/07/18/about-me/"),
             }
         }
+        if let Some(problem) = raw.image.as_ref().and_then(Image::problem) {
+            error_at("image", problem, "image: images/card.png (a file of static/), or an https:// URL");
+        }
         let menu = raw.menu.map(|menu| match menu {
             RawMenu::Order(order) => MenuPlace { label: title.clone(), order },
             RawMenu::Full { label, order } => {
@@ -161,6 +169,7 @@ impl SitePage {
             draft: raw.draft,
             date,
             aliases,
+            image: raw.image,
             body: body.to_string(),
         })
     }

@@ -7,6 +7,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::frontmatter::{self, OneOrMany, RawComment, RawFrontmatter, Thread};
 use super::{PostDate, Text};
+use crate::config::Image;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::OPTIONS;
 use crate::programme::{NetworkRegistry, Programme};
@@ -86,6 +87,8 @@ pub struct Post {
     pub word_count: usize,
     /// Old addresses of this post, each a redirect to it.
     pub aliases: Vec<Route>,
+    /// The image of its social card, if it has its own.
+    pub image: Option<Image>,
 }
 
 const DATE_HINT: &str = "write YYYY-MM-DD (2011-07-18) or an RFC 3339 date-time (2011-07-18T09:30:00+01:00)";
@@ -143,6 +146,7 @@ impl Post {
         let slug = check.slug(raw.slug);
         let comments = check.comments(raw.comments);
         let aliases = check.aliases(&raw.aliases);
+        let image = check.image(raw.image);
         match date {
             Some(date) if !check.problems.has_errors() => Ok(Post {
                 source: source.to_path_buf(),
@@ -163,6 +167,7 @@ impl Post {
                 comment_count: comments.iter().map(Thread::count).sum(),
                 comments,
                 aliases,
+                image,
             }),
             _ => Err(check.problems),
         }
@@ -305,6 +310,19 @@ impl Checker<'_> {
             }
         }
         aliases
+    }
+
+    fn image(&mut self, raw: Option<Image>) -> Option<Image> {
+        let image = raw?;
+        match image.problem() {
+            Some(problem) => {
+                let hint =
+                    "image: images/card.png (a file of static/), or {src: images/card.png, alt: \"what it shows\"}";
+                self.error_at("image", problem, hint);
+                None
+            }
+            None => Some(image),
+        }
     }
 
     fn comments(&mut self, raw: Vec<RawComment>) -> Vec<Comment> {
