@@ -5,10 +5,14 @@
 //!
 //! This module reads one file and knows nothing of posts or templates.
 
+mod social;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
+
+pub use social::{Author, AuthorLink, Image};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::layout::CONFIG_FILE;
@@ -22,18 +26,20 @@ pub struct SiteConfig {
     pub title: String,
     /// Where the site will be published; its path part prefixes every internal link.
     pub base_url: BaseUrl,
-    /// The writer's name, for feeds and the footer.
-    pub author: Option<String>,
+    /// The writer: a name for feeds and the footer, perhaps a profile for the author card.
+    pub author: Option<Author>,
     /// One line about the blog, for meta tags and feeds.
     pub description: Option<String>,
+    /// The image of the site's social cards, when a page has none of its own.
+    pub image: Option<Image>,
     /// The `lang` of every page.
     pub language: String,
     /// The built-in theme or a local one.
     pub theme: Theme,
     /// The built-in programme, or none.
     pub programme: ProgrammeChoice,
-    /// Extra or renamed Things, number to title.
-    pub things: BTreeMap<u32, String>,
+    /// Extra or renamed Things, or descriptions for them, by number.
+    pub things: BTreeMap<u32, ThingConfig>,
     /// Extra networks, or extra aliases for built-in ones.
     pub networks: Vec<NetworkConfig>,
     /// The comment-link stub shown on every post.
@@ -98,12 +104,15 @@ struct RawConfig {
     pub title: String,
     /// Where the site will be published; its path part prefixes every internal link.
     pub base_url: String,
-    /// The writer's name, for feeds and the footer.
+    /// The writer: a name, or `{name, bio, avatar, links}`.
     #[serde(default)]
-    pub author: Option<String>,
+    pub author: Option<Author>,
     /// One line about the blog, for meta tags and feeds.
     #[serde(default)]
     pub description: Option<String>,
+    /// The default image of social cards.
+    #[serde(default)]
+    pub image: Option<Image>,
     /// The `lang` of every page.
     #[serde(default = "default_language")]
     pub language: String,
@@ -113,9 +122,9 @@ struct RawConfig {
     /// `cpd23` for the built-in 23 Things, or `none`.
     #[serde(default = "default_programme")]
     pub programme: String,
-    /// Extra or renamed Things, number to title.
+    /// Extra or renamed Things: number to title, or to `{title, description}`.
     #[serde(default)]
-    pub things: BTreeMap<u32, String>,
+    pub things: BTreeMap<u32, ThingConfig>,
     /// Extra networks, or extra aliases for built-in ones.
     #[serde(default)]
     pub networks: Vec<NetworkConfig>,
@@ -135,6 +144,41 @@ struct RawConfig {
     #[serde(default)]
     pub menu: Vec<MenuItem>,
 }
+
+/// A Thing as site.yaml adds or changes it: `24: "Bonus: Mastodon"` (a title), or
+/// `6: {title: …, description: …}`, either key optional for a Thing the programme has.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ThingConfig {
+    /// Its title; none keeps the programme's own.
+    pub title: Option<String>,
+    /// One sentence on what the Thing asks; none keeps the programme's own.
+    pub description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FullThing {
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for ThingConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let expected = "a Thing is a title, or a mapping `{title: \"…\", description: \"…\"}`";
+        Ok(match social::ShortOrFull::<FullThing>::read(deserializer, expected)? {
+            social::ShortOrFull::Short(title) => Self { title: Some(title.trim().to_string()), description: None },
+            social::ShortOrFull::Full(full) => {
+                Self { title: social::non_empty(full.title), description: social::non_empty(full.description) }
+            }
+        })
+    }
+}
+
+/// How many Things the built-in cpd23 programme has: `things:` may describe them without
+/// naming them again.
+pub const CPD23_THING_COUNT: usize = 23;
 
 /// A network declared in `site.yaml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -305,6 +349,7 @@ impl RawConfig {
                 base_url,
                 author: self.author,
                 description: self.description,
+                image: self.image,
                 language: self.language,
                 theme,
                 programme,
@@ -342,14 +387,22 @@ impl RawConfig {
                 report("cname", format!("cname `{cname}` is not a domain name"), "e.g. cname: blog.example.org");
             }
         }
-        for (number, title) in &self.things {
-            if *number == 0 || title.trim().is_empty() {
+        let built_in = if self.programme.trim() == "cpd23" { CPD23_THING_COUNT as u32 } else { 0 };
+        for (number, thing) in &self.things {
+            let titled = thing.title.as_ref().is_some_and(|t| !t.is_empty()) || (1..=built_in).contains(number);
+            if *number == 0 || !titled {
                 report(
                     "things",
                     format!("Thing {number} needs a number from 1 and a title"),
-                    "things: { 24: \"Bonus: Mastodon\" }",
+                    "things: { 24: \"Bonus: Mastodon\" }, or { 24: {title: \"Bonus: Mastodon\", description: \"…\"} }",
                 );
             }
+        }
+        if let Some(problem) = self.image.as_ref().and_then(Image::problem) {
+            report("image", problem, "image: images/card.png (a file of static/), or an https:// URL");
+        }
+        for (message, hint) in self.author.iter().flat_map(Author::problems) {
+            report("author", message, hint);
         }
         if let Some(comments) = &self.comments {
             let url = comments.url.trim();

@@ -52,7 +52,9 @@ pub fn post(post: &Post, text: &str, context: &PostContext<'_>, base: &BaseUrl) 
     warnings.extend(unlisted_mentions(post, text, context, &scan.prose));
     warnings.extend(title_names_another_thing(post, text, &split));
     warnings.extend(xml_forbidden(post, text));
-    Checked { warnings: capped(warnings, post), links: scan.links }
+    let mut links = scan.links;
+    links.extend(card_image(post, text, &split, base));
+    Checked { warnings: capped(warnings, post), links }
 }
 
 /// A warning at a byte offset of the post's body.
@@ -104,6 +106,19 @@ impl Scan {
         }
         scan
     }
+}
+
+/// The frontmatter's `image:` when it is a path of this site: checked, like the body's
+/// images, against the files the build writes (static/ is copied to the site's root).
+fn card_image(post: &Post, text: &str, split: &Split<'_>, base: &BaseUrl) -> Option<Link> {
+    let image = post.image.as_ref()?;
+    let target = image.local_path(base)?;
+    let (line, column) = crate::yaml::key_position(split.yaml, "image", split.yaml_line).unwrap_or((1, 1));
+    let warning = Diagnostic::warning(format!("the social card's image `{}` is not a file of this site", image.src))
+        .at(&post.source, line, column)
+        .with_source(text)
+        .with_hint("put it in static/ and write its path from the site's root: static/images/card.png is image: images/card.png");
+    Some(Link { target, warning })
 }
 
 /// The first character XML forbids (an escape or other control character pasted in): it is

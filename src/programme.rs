@@ -6,13 +6,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::config::{ProgrammeChoice, SiteConfig};
+use crate::config::{CPD23_THING_COUNT, ProgrammeChoice, SiteConfig};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::layout::CONFIG_FILE;
 use crate::text::{is_whole_word, slugify};
 
 /// The 23 Things of cpd23's 2011 run, in order.
-pub const CPD23_THINGS: [&str; 23] = [
+pub const CPD23_THINGS: [&str; CPD23_THING_COUNT] = [
     "Blogging",
     "Explore other blogs",
     "Consider your personal brand",
@@ -38,6 +38,34 @@ pub const CPD23_THINGS: [&str; 23] = [
     "Reflection and what next",
 ];
 
+/// What each of cpd23's Things asked participants to do, one sentence each, in order: the
+/// Thing's page says it under its title.
+pub const CPD23_DESCRIPTIONS: [&str; CPD23_THING_COUNT] = [
+    "Set up a blog to record your progress through the programme, and write a first post about yourself and what you hope to gain.",
+    "Read and comment on other participants' blogs, and find blogs in the profession worth following.",
+    "Search for yourself online and think about the professional identity you present, aiming for one consistent brand.",
+    "Try tools for keeping up to date: subscribe to feeds in an RSS reader, join Twitter, and try Pushnote for commenting on web pages.",
+    "Learn what reflective practice is, and write a post reflecting on what the programme has taught you so far.",
+    "Explore professional networks online, such as LinkedIn, Facebook, LISNPN and CILIP Communities, and decide which are worth joining.",
+    "Look at professional organisations and in-person events, and consider which to join or go to for networking.",
+    "Try Google Calendar for planning your time and sharing a schedule with others.",
+    "Try Evernote for capturing and organising notes, web pages and ideas in one place.",
+    "Look at the routes into and through the profession: graduate traineeships, library and information Masters, Chartership and other accreditation.",
+    "Think about what a mentor can offer, the formal and informal schemes there are, and whether to find or be a mentor.",
+    "Reflect on how social media builds connections and community, not only a stream of updates.",
+    "Try tools for working together on documents: Google Docs, a wiki and Dropbox.",
+    "Try reference managers for collecting, organising and citing sources: Zotero, Mendeley and CiteULike.",
+    "Reflect on going to conferences and other events, presenting at them and organising them.",
+    "Consider how to speak up for libraries and the profession, and how to get your own writing published.",
+    "Try Prezi for making presentations and Slideshare for sharing them online.",
+    "Try recording a screencast, and think about how podcasts could be used in your work.",
+    "Take stock of the tools the programme introduced, and decide which to make part of your working routine.",
+    "Write about your own route into the profession for the Library Routes project.",
+    "Work out how to present your skills and experience in job applications and at interview.",
+    "Consider volunteering, placements and internships as ways to gain experience.",
+    "Look back over the whole programme and write a plan for your professional development from here.",
+];
+
 /// The numbered Things a site's posts may reflect on.
 #[derive(Debug, Clone)]
 pub struct Programme {
@@ -46,6 +74,8 @@ pub struct Programme {
     /// The programme's display name, if it has one.
     pub name: Option<String>,
     things: BTreeMap<u32, String>,
+    /// One sentence on what each Thing asks, for the Things that have one.
+    descriptions: BTreeMap<u32, String>,
     /// How many Things the programme itself has (cpd23: 23); Things site.yaml adds beyond
     /// them are bonus Things, which do not count against progress.
     core: usize,
@@ -56,21 +86,33 @@ pub struct Programme {
 impl Programme {
     /// The built-in programme named in the config, extended or renamed by its `things`.
     pub fn from_config(config: &SiteConfig) -> Self {
-        let (name, mut things): (Option<String>, BTreeMap<u32, String>) = match config.programme {
+        let numbered = |texts: &[&str]| -> BTreeMap<u32, String> {
+            texts.iter().enumerate().map(|(i, t)| (i as u32 + 1, t.to_string())).collect()
+        };
+        let (name, mut things, mut descriptions) = match config.programme {
             ProgrammeChoice::Cpd23 => (
                 Some("23 Things for Professional Development".to_string()),
-                CPD23_THINGS.iter().enumerate().map(|(i, t)| (i as u32 + 1, t.to_string())).collect(),
+                numbered(&CPD23_THINGS),
+                numbered(&CPD23_DESCRIPTIONS),
             ),
-            ProgrammeChoice::None => (None, BTreeMap::new()),
+            ProgrammeChoice::None => (None, BTreeMap::new(), BTreeMap::new()),
         };
         let built_in: Vec<u32> = things.keys().copied().collect();
-        for (number, title) in &config.things {
-            things.insert(*number, title.trim().to_string());
+        for (number, thing) in &config.things {
+            // A title alone renames the Thing and keeps its description (config checked
+            // that a Thing the programme lacks has a title).
+            if let Some(title) = &thing.title {
+                things.insert(*number, title.trim().to_string());
+            }
+            if let Some(description) = &thing.description {
+                descriptions.insert(*number, description.clone());
+            }
         }
         // Without a built-in programme, the Things of site.yaml are the programme.
         let core = if built_in.is_empty() { things.len() } else { built_in.len() };
         let core_numbers: Vec<u32> = if built_in.is_empty() { things.keys().copied().collect() } else { built_in };
-        Self { id: config.programme.id().to_string(), name, things, core, bonus_from: core_numbers.last().copied() }
+        let bonus_from = core_numbers.last().copied();
+        Self { id: config.programme.id().to_string(), name, things, descriptions, core, bonus_from }
     }
 
     /// How many Things progress is counted against: the programme's own, not bonus ones.
@@ -86,6 +128,11 @@ impl Programme {
     /// The title of Thing `number`, if the programme has it.
     pub fn title(&self, number: u32) -> Option<&str> {
         self.things.get(&number).map(String::as_str)
+    }
+
+    /// What Thing `number` asks, in a sentence, when the programme or site.yaml says.
+    pub fn description(&self, number: u32) -> Option<&str> {
+        self.descriptions.get(&number).map(String::as_str)
     }
 
     /// Every Thing, in number order.
@@ -307,6 +354,20 @@ mod tests {
         assert_eq!(p.label(23), "Thing 23: Reflection and what next");
         assert_eq!(p.range_text(), "1-24");
         assert_eq!(Programme::from_config(&config("programme: none\n")).range_text(), "none defined");
+        assert!(p.description(6).unwrap().contains("LinkedIn"), "a renamed Thing keeps its description");
+        assert_eq!(p.description(24), None);
+    }
+
+    #[test]
+    fn things_may_be_described_in_site_yaml() {
+        let p = Programme::from_config(&config(
+            "things:\n  6: {description: \"Join LinkedIn.\"}\n  24: {title: Mastodon, description: \"Try the fediverse.\"}\n",
+        ));
+        assert_eq!((p.label(6).as_str(), p.description(6)), ("Thing 6: Online networks", Some("Join LinkedIn.")));
+        assert_eq!((p.label(24).as_str(), p.description(24)), ("Thing 24: Mastodon", Some("Try the fediverse.")));
+        assert!(CPD23_DESCRIPTIONS.iter().all(|d| d.ends_with('.') && !d.contains('\n')));
+        let untitled = SiteConfig::parse("title: T\nbase_url: https://x.org/\nthings:\n  24: {description: x}\n");
+        assert!(untitled.unwrap_err().to_string().contains("Thing 24 needs a number from 1 and a title"));
     }
 
     #[test]

@@ -304,8 +304,15 @@ fn the_portfolio_prints_to_pdf_with_every_reflection() {
     let text = Command::new(pdftotext).arg(&pdf).arg("-").output().unwrap();
     let text = String::from_utf8_lossy(&text.stdout).replace('\u{a0}', " ");
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let built = std::fs::read_to_string(server_output_of(&server).join("search.json")).unwrap();
-    let entries: Vec<Value> = serde_json::from_str(&built).unwrap();
+    // Every post, as the search index lists them (its documents hold their titles).
+    let search = server_output_of(&server).join("search");
+    let meta: Value = serde_json::from_str(&std::fs::read_to_string(search.join("meta.json")).unwrap()).unwrap();
+    let entries: Vec<Value> = (0..meta["docs"].as_u64().unwrap())
+        .map(|n| {
+            serde_json::from_str(&std::fs::read_to_string(search.join(format!("docs/{n}.json"))).unwrap()).unwrap()
+        })
+        .filter(|doc: &Value| doc["url"].as_str().unwrap().contains("/posts/"))
+        .collect();
     assert!(entries.len() >= 8);
     for entry in &entries {
         let title = entry["title"].as_str().unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
@@ -426,4 +433,93 @@ fn search_ranks_things_finds_body_words_and_helps_when_nothing_matches() {
     // (Typed key by key, "<img src=x…" asks for the files of "i", "im", "s", "a", "al"…)
     let words_fetched = fetched.iter().filter(|f| f.starts_with("words/")).count() as u64;
     assert!(words_fetched <= 12 && all_words > 150, "{fetched:?} of {all_words}");
+}
+
+/// The figure in the README: how much of the search index a query downloads on a big blog.
+/// Run by `bench/search.sh`, which builds the 10,000-post benchmark corpus and serves it at
+/// `CPDBLOG_SEARCH_BENCH_URL`; ignored otherwise.
+#[test]
+#[ignore = "a benchmark: run bench/search.sh"]
+fn search_download_per_query_at_scale() {
+    let Ok(url) = std::env::var("CPDBLOG_SEARCH_BENCH_URL") else {
+        panic!("set CPDBLOG_SEARCH_BENCH_URL to the search page of a built corpus (bench/search.sh does)");
+    };
+    let Some(browser) = Browser::start("search_download_per_query_at_scale") else { return };
+    let queries =
+        ["thing 23", "linkedin", "reflective practice", "mentoring", "the", "chartership portfolio evidence", "refl"];
+    println!("| query | results | index files | KiB of index | KiB of results (10 shown) |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    let mut worst = 0.0f64;
+    for query in queries {
+        browser.open(&format!("{url}?q={}", query.replace(' ', "+")));
+        let status = browser.wait_for("the search", SEARCH_STATUS, Duration::from_secs(120), |v| {
+            v.as_str().is_some_and(|t| t.contains(" for “"))
+        });
+        let _ = status;
+        let sizes = browser.eval(
+            "const e = performance.getEntriesByType('resource').filter(e => e.name.includes('/search/'));\
+             const sum = (f) => e.filter(f).reduce((n, x) => n + x.decodedBodySize, 0);\
+             return [e.filter(x => !x.name.includes('/docs/')).length, sum(x => !x.name.includes('/docs/')), sum(x => x.name.includes('/docs/')),\
+                     document.getElementById('search-status').textContent]",
+        );
+        let index_kib = sizes[1].as_f64().unwrap() / 1024.0;
+        let docs_kib = sizes[2].as_f64().unwrap() / 1024.0;
+        worst = worst.max(index_kib);
+        println!("| {query} | {} | {} | {index_kib:.0} | {docs_kib:.0} |", sizes[3].as_str().unwrap(), sizes[0]);
+    }
+    println!("largest index download: {worst:.0} KiB");
+    assert!(worst < 300.0, "a query downloaded {worst:.0} KiB of index");
+}
+
+#[test]
+fn every_page_fits_a_phone_and_the_first_post_is_on_the_first_screen() {
+    let Some(browser) = Browser::start("every_page_fits_a_phone_and_the_first_post_is_on_the_first_screen") else {
+        return;
+    };
+    let (_dir, site) = example_site();
+    let server = Server::start(&site, &[]);
+    let cdp = |cmd: &str, params: Value| {
+        browser.call(
+            "POST",
+            &format!("/session/{}/goog/cdp/execute", browser.session),
+            Some(json!({"cmd": cmd, "params": params})),
+        );
+    };
+    // An iPhone 14's screen: 390 × 844 CSS pixels.
+    cdp(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": true}),
+    );
+    let pages = [
+        "",
+        "posts/things-6-and-7-networks/",
+        "things/",
+        "things/6/",
+        "networks/linkedin/",
+        "portfolio/",
+        "search/?q=networks",
+        "about/",
+        "no-such-page/",
+    ];
+    for scheme in ["light", "dark"] {
+        cdp("Emulation.setEmulatedMedia", json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}));
+        for page in pages {
+            browser.open(&format!("{}{page}", server.url));
+            browser.wait_for("the page", "return document.readyState", WAIT, |v| v == "complete");
+            let widths = browser.eval("return [document.documentElement.scrollWidth, window.innerWidth]");
+            assert_eq!(widths[1], json!(390), "/{page} is laid out wider than the phone ({scheme})");
+            assert!(
+                widths[0].as_u64() <= widths[1].as_u64(),
+                "/{page} scrolls sideways at 390 px ({scheme}): {widths}"
+            );
+        }
+    }
+    browser.open(&server.url);
+    let first = browser.eval(
+        "const t = document.querySelector('.post-card-title'); const r = t.getBoundingClientRect(); return [t.textContent.trim(), r.bottom, window.innerHeight]",
+    );
+    assert!(
+        first[1].as_f64().unwrap() <= first[2].as_f64().unwrap(),
+        "the first post's title is below the first screen: {first}"
+    );
 }

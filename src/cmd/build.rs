@@ -6,6 +6,21 @@ use super::{EXIT_ERRORS, EXIT_OK, Verbosity, count, report, report_some};
 use crate::cli::BuildArgs;
 use crate::pipeline::{self, BuildOptions};
 
+/// How to look at the built site: its links start at base_url's path (`/cpd/style.css`), so
+/// `index.html` opened from the disk finds no stylesheet; the preview serves it as published.
+fn how_to_look(site: &Path) -> String {
+    let serve = if site == Path::new(".") || site.as_os_str().is_empty() {
+        "cpdblog serve".to_string()
+    } else if site.display().to_string().contains(char::is_whitespace) {
+        format!("cpdblog serve --site \"{}\"", site.display())
+    } else {
+        format!("cpdblog serve --site {}", site.display())
+    };
+    format!(
+        "Open it with `{serve}` and the address it prints: its links start at the site's address, so index.html opened from the disk shows no styles."
+    )
+}
+
 /// Runs a build and returns the exit status.
 pub fn run(site: &Path, args: BuildArgs, verbosity: Verbosity) -> u8 {
     let mut options = BuildOptions::new(site);
@@ -42,9 +57,7 @@ pub fn run(site: &Path, args: BuildArgs, verbosity: Verbosity) -> u8 {
                     count(built.files, "file"),
                     built.elapsed.as_millis()
                 );
-                eprintln!(
-                    "To read it as visitors will, run `cpdblog serve` (opening the files from disk skips the site's address)."
-                );
+                eprintln!("{}", how_to_look(site));
             }
             EXIT_OK
         }

@@ -56,6 +56,13 @@ pub const DRAFT: Key = Key {
 pub const SUMMARY: Key =
     Key { names: &["summary"], wants: "text", hint: "write the summary as a line of text, in quotes" };
 
+/// `image:`, in a post or a page: its own social card.
+pub const IMAGE: Key = Key {
+    names: &["image"],
+    wants: "an image",
+    hint: "image: images/card.png (a file of static/), or {src: images/card.png, alt: \"what it shows\"}",
+};
+
 /// One file's frontmatter being read: the keys not yet taken and every problem found so far.
 pub struct Fields<'a> {
     source: &'a Path,
@@ -122,6 +129,18 @@ impl<'a> Fields<'a> {
     pub fn take_nested<T: DeserializeOwned>(&mut self, key: &Key) -> Option<T> {
         let (name, taken) = self.taken(key, Mapping::take::<T>)?;
         taken.map_err(|wrong| self.wrong(name, key, &wrong, true)).ok()
+    }
+
+    /// `image:` read and checked: none when it is not written or wrong (then reported).
+    pub fn take_image(&mut self) -> Option<crate::config::Image> {
+        let image = self.take::<crate::config::Image>(&IMAGE)?;
+        match image.problem() {
+            Some(problem) => {
+                self.error_at(&IMAGE, problem, IMAGE.hint);
+                None
+            }
+            None => Some(image),
+        }
     }
 
     /// `date:` read and checked: none when it is not written, `Some(None)` when it is wrong

@@ -39,6 +39,8 @@ pub struct SitePage {
     pub date: Option<PostDate>,
     /// Old addresses, each a redirect to this page.
     pub aliases: Vec<Route>,
+    /// The image of its social card, if it has its own.
+    pub image: Option<crate::config::Image>,
     /// The Markdown body.
     pub body: String,
 }
@@ -80,7 +82,7 @@ impl WrittenPage {
 }
 
 /// The keys a page's frontmatter may hold.
-const KNOWN: &[&str] = &["title", "slug", "menu", "draft", "date", "aliases", "summary"];
+const KNOWN: &[&str] = &["title", "slug", "menu", "draft", "date", "aliases", "summary", "image"];
 
 const TITLE: Key = Key { names: &["title"], wants: "text", hint: "add a line such as: title: About me" };
 const SLUG: Key =
@@ -124,8 +126,9 @@ impl SitePage {
         });
         let draft = fields.take::<bool>(&DRAFT).unwrap_or(false);
         let _ = fields.take::<Text>(&SUMMARY);
+        let image = fields.take_image();
         let body = fields.split.body.to_string();
-        let page = Self { source: source.to_path_buf(), slug, title, menu, draft, date, aliases, body };
+        let page = Self { source: source.to_path_buf(), slug, title, menu, draft, date, aliases, image, body };
         fields.finish(Some(page))
     }
 }

@@ -86,14 +86,17 @@ pub struct Post {
     pub word_count: usize,
     /// Old addresses of this post, each a redirect to it.
     pub aliases: Vec<Route>,
+    /// The image of its social card, if it has its own.
+    pub image: Option<crate::config::Image>,
 }
 
 /// Longest summary taken from a first paragraph, in characters.
 const SUMMARY_LIMIT: usize = 300;
 
 /// The keys a post's frontmatter may hold, in the order the help lists them.
-const KNOWN: &[&str] =
-    &["title", "date", "thing", "things", "networks", "tags", "draft", "slug", "summary", "aliases", "comments"];
+const KNOWN: &[&str] = &[
+    "title", "date", "thing", "things", "networks", "tags", "draft", "slug", "summary", "aliases", "image", "comments",
+];
 
 const TITLE: Key =
     Key { names: &["title"], wants: "text", hint: "add a line such as: title: \"Thing 6: Online networks\"" };
@@ -133,6 +136,7 @@ impl Post {
         let summary = check.fields.take::<Text>(&SUMMARY);
         let comments = check.comments();
         let aliases = check.aliases();
+        let image = check.fields.take_image();
         let fields = check.fields;
         let (body, body_line) = (fields.split.body, fields.split.body_line);
         let post = date.map(|date| Post {
@@ -154,6 +158,7 @@ impl Post {
             comment_count: comments.iter().map(Thread::count).sum(),
             comments,
             aliases,
+            image,
         });
         fields.finish(post)
     }

@@ -4,6 +4,7 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
+use crate::config::{AuthorLink, BaseUrl, Image};
 use crate::content::{Comment, Post, Term};
 use crate::markdown::Markdown;
 use crate::route::Route;
@@ -16,8 +17,10 @@ pub struct SiteContext<'a> {
     pub title: &'a str,
     /// One line about the blog.
     pub description: Option<&'a str>,
-    /// The writer.
+    /// The writer's name.
     pub author: Option<&'a str>,
+    /// The writer's short profile, when site.yaml gives more than a name.
+    pub author_card: Option<AuthorCard<'a>>,
     /// `lang` of every page.
     pub language: &'a str,
     /// Absolute, ending in `/`.
@@ -45,7 +48,16 @@ impl<'a> SiteContext<'a> {
         Self {
             title: &config.title,
             description: config.description.as_deref(),
-            author: config.author.as_deref(),
+            author: config.author.as_ref().map(|a| a.name.as_str()),
+            author_card: config.author.as_ref().filter(|a| a.has_profile()).map(|author| AuthorCard {
+                name: &author.name,
+                bio: author.bio.as_deref(),
+                avatar: author.avatar.as_ref().map(|image| ImageContext {
+                    url: image.site_url(&site.base),
+                    alt: image.alt.as_deref().unwrap_or(&author.name),
+                }),
+                links: &author.links,
+            }),
             language: &config.language,
             base_url: &site.base.absolute,
             base_path: &site.base.path,
@@ -73,6 +85,36 @@ impl<'a> SiteContext<'a> {
                 })
                 .collect(),
         }
+    }
+}
+
+/// The author card: who writes the blog, with their picture and profiles elsewhere.
+#[derive(Debug, Serialize)]
+pub struct AuthorCard<'a> {
+    /// Their name.
+    pub name: &'a str,
+    /// A sentence or two about them.
+    pub bio: Option<&'a str>,
+    /// Their picture.
+    pub avatar: Option<ImageContext<'a>>,
+    /// Their profiles elsewhere: each link carries `rel="me"`, which Mastodon checks to verify
+    /// that the profile and the blog are one person's.
+    pub links: &'a [AuthorLink],
+}
+
+/// An image as a page shows or shares it.
+#[derive(Debug, Serialize)]
+pub struct ImageContext<'a> {
+    /// Where it is: path-absolute on the page, absolute in a social card.
+    pub url: String,
+    /// What it shows.
+    pub alt: &'a str,
+}
+
+impl<'a> ImageContext<'a> {
+    /// The image of a social card: absolute, since the card is shown on other sites.
+    pub fn social(image: &'a Image, base: &BaseUrl) -> Self {
+        Self { url: image.absolute_url(base), alt: image.alt.as_deref().unwrap_or_default() }
     }
 }
 
@@ -322,6 +364,8 @@ pub struct ThingEntry {
     pub feed_url: String,
     /// Added beyond the programme's own Things: not counted against progress.
     pub bonus: bool,
+    /// What the Thing asks, in a sentence, if the programme or site.yaml says.
+    pub description: Option<String>,
     /// The one post on it, when it has exactly one: the overview links it directly.
     pub post_url: Option<String>,
 }

@@ -276,6 +276,13 @@ impl PageContext<'_> {
                 context.insert("target", &target);
             }
         }
+        let own_image = match &self.values {
+            Values::Post { post, .. } => post.post.image.as_ref(),
+            Values::Standalone { page } => page.image.as_ref(),
+            _ => None,
+        };
+        let social_image = own_image.or(config.image.as_ref()).map(|i| ImageContext::social(i, &config.base_url));
+        context.insert("social_image", &social_image);
         context.insert("section", self.section);
         context.insert("page_url", &self.route.url(&config.base_url));
         context.insert("permalink", &self.route.permalink(&config.base_url));

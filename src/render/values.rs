@@ -44,6 +44,7 @@ impl Renderer<'_> {
             done: count > 0,
             feed_url: Route::ThingFeed(n).url(&self.site.base),
             bonus: self.site.programme.is_bonus(n),
+            description: self.site.programme.description(n).map(str::to_string),
             post_url: match posts {
                 [only] => Some(self.prepared[*only].summary.url.clone()),
                 _ => None,
