@@ -457,3 +457,29 @@ fn ctrl_c_during_a_rebuild_stops_at_once_and_leaves_nothing() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn closing_the_terminal_or_kill_removes_the_preview_folder_too() {
+    // SIGTERM is what `kill` and a system shutdown send, SIGHUP what closing the terminal sends.
+    for signal in ["-TERM", "-HUP"] {
+        let fixture = Fixture::new("basic");
+        let mut serve = Serve::start(&fixture.site, &["--verbose"], &[]);
+        let private = serve.private_folder();
+        assert!(serve.served_folder().join("index.html").is_file());
+        let _ = Command::new("kill").args([signal, &serve.pid().to_string()]).status();
+        let deadline = Instant::now() + WAIT;
+        let status = loop {
+            if let Some(status) = serve.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "serve still running after kill {signal}");
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        assert!(status.success(), "kill {signal}: {status:?}");
+        while !left_of(&private).is_empty() || private.exists() {
+            assert!(Instant::now() < deadline, "kill {signal} left {}: {:?}", private.display(), left_of(&private));
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
