@@ -5,6 +5,7 @@
 //!
 //! This module reads one file and knows nothing of posts or templates.
 
+mod portfolio;
 mod social;
 
 use std::collections::BTreeMap;
@@ -12,6 +13,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Deserializer};
 
+pub use portfolio::{PortfolioConfig, PortfolioContent, StatementConfig};
 pub use social::{Author, AuthorLink, Image};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -52,6 +54,8 @@ pub struct SiteConfig {
     pub raw_html: bool,
     /// Links in the site's navigation, in order: pages of the site or other addresses.
     pub menu: Vec<MenuItem>,
+    /// What the portfolio holds.
+    pub portfolio: PortfolioConfig,
 }
 
 /// A link of the site's menu, as written in site.yaml.
@@ -143,6 +147,9 @@ struct RawConfig {
     /// Links in the site's navigation.
     #[serde(default)]
     pub menu: Vec<MenuItem>,
+    /// What the portfolio holds.
+    #[serde(default)]
+    pub portfolio: PortfolioConfig,
 }
 
 /// A Thing as site.yaml adds or changes it: `24: "Bonus: Mastodon"` (a title), or
@@ -360,6 +367,7 @@ impl RawConfig {
                 cname: self.cname,
                 raw_html: self.raw_html,
                 menu: self.menu,
+                portfolio: self.portfolio,
             }),
             _ => Err(problems),
         }

@@ -337,6 +337,51 @@ fn site_path(base_absolute: &str, base_path: &str, page_dir: &str, url: &str) ->
     Some(path)
 }
 
+/// The statement an assessment limits (site.yaml `portfolio: statement:`): a warning at the
+/// first word over the limit when the post is too long, or at site.yaml when no post has the
+/// slug named (`site_yaml` gives its text, read only then).
+pub fn statement(
+    posts: &[std::sync::Arc<Post>],
+    config: &crate::config::SiteConfig,
+    site_yaml: impl FnOnce() -> String,
+) -> Option<Diagnostic> {
+    let wanted = config.portfolio.statement.as_ref()?;
+    let Some(post) = posts.iter().find(|p| p.slug == wanted.post) else {
+        let closest = posts.iter().map(|p| p.slug.as_str()).min_by_key(|s| strsim::levenshtein(s, &wanted.post));
+        let site_yaml = site_yaml();
+        // The slug as written (in `statement: {post: …}` or on a line of its own).
+        let at = site_yaml.find("statement").and_then(|s| site_yaml[s..].find(wanted.post.as_str()).map(|i| s + i));
+        let (line, column) = at.map_or((1, 1), |at| line_column(site_yaml.as_bytes(), at));
+        let hint = match closest {
+            Some(slug) => format!("the statement is named by its post's slug; did you mean `{slug}`?"),
+            None => "the statement is named by its post's slug (its address: posts/SLUG/)".to_string(),
+        };
+        return Some(
+            Diagnostic::warning(format!("no post has the slug `{}` that portfolio: statement: names", wanted.post))
+                .at(crate::layout::CONFIG_FILE, line, column)
+                .with_source(&site_yaml)
+                .with_hint(hint),
+        );
+    };
+    if post.word_count <= wanted.word_limit {
+        return None;
+    }
+    let over = crate::text::prose_word_starts(&post.body).nth(wanted.word_limit)?;
+    let (line, column) = position(post, over);
+    Some(
+        Diagnostic::warning(format!(
+            "this statement is {} words long; the limit is {}",
+            post.word_count, wanted.word_limit
+        ))
+        .at(&post.source, line, column)
+        .with_hint(format!(
+            "word {} is here: cut {} words (the limit is portfolio: statement: word_limit in site.yaml)",
+            wanted.word_limit + 1,
+            post.word_count - wanted.word_limit
+        )),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -181,3 +181,50 @@ mod tests {
         assert_eq!(line_column("é\nx".as_bytes(), 2), (1, 2));
     }
 }
+
+/// Where each word a reader reads begins in `markdown`: runs without spaces that hold a letter
+/// or digit (a lone `#`, `-` or `|` of Markdown is not a word), outside `<!-- comments -->`
+/// (the guidance a reflective model's prompts leave in a post).
+pub fn prose_word_starts(markdown: &str) -> impl Iterator<Item = usize> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        loop {
+            let rest = &markdown[at..];
+            let start = at + rest.find(|c: char| !c.is_whitespace())?;
+            if markdown[start..].starts_with("<!--") {
+                at = markdown[start..].find("-->").map_or(markdown.len(), |end| start + end + 3);
+                continue;
+            }
+            let word = &markdown[start..];
+            let end = start + word.find(char::is_whitespace).unwrap_or(word.len());
+            let end = match word.find("<!--").filter(|&i| i > 0) {
+                Some(comment) => end.min(start + comment),
+                None => end,
+            };
+            at = end;
+            if markdown[start..end].chars().any(char::is_alphanumeric) {
+                return Some(start);
+            }
+        }
+    })
+}
+
+/// How many words a reader reads in `markdown` (see [`prose_word_starts`]).
+pub fn prose_words(markdown: &str) -> usize {
+    prose_word_starts(markdown).count()
+}
+
+#[cfg(test)]
+mod word_tests {
+    use super::*;
+
+    #[test]
+    fn words_are_what_a_reader_reads() {
+        assert_eq!(prose_words("## What?\n\n<!-- Describe what happened. -->\nI went to a *webinar* - twice.\n"), 7);
+        assert_eq!(prose_words("| a | b |\n|---|---|\n"), 2);
+        assert_eq!(prose_words("text<!-- note -->more"), 2);
+        let text = "one two <!-- x y --> three";
+        let starts: Vec<usize> = prose_word_starts(text).collect();
+        assert_eq!(starts.iter().map(|&s| &text[s..s + 3]).collect::<Vec<_>>(), ["one", "two", "thr"]);
+    }
+}

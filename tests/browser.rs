@@ -10,7 +10,7 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -284,26 +284,65 @@ fn example_site() -> (tempfile::TempDir, PathBuf) {
     (dir, site)
 }
 
-#[test]
-fn the_portfolio_prints_to_pdf_with_every_reflection() {
-    // Only the browser binary is needed: Chromium prints by itself.
-    let test = "the_portfolio_prints_to_pdf_with_every_reflection";
-    let Some([chromium, pdftotext]) = require(test, [("chromium", chromium()), ("pdftotext", pdftotext())]) else {
-        return;
+/// Standard base64, as WebDriver returns a printed PDF.
+fn from_base64(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
     };
+    let digits: Vec<u8> = text.bytes().filter(|c| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/').collect();
+    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
+    for chunk in digits.chunks(4) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &c)| n | (value(c) as u32) << (18 - 6 * i));
+        out.extend(n.to_be_bytes()[1..chunk.len()].iter());
+    }
+    out
+}
+
+/// For each page of `pdf`, how far down its text reaches, as a share of the page's height
+/// (page numbers in the margin left out).
+fn page_fill(pdftotext: &Path, pdf: &Path) -> Vec<f64> {
+    let out = Command::new(pdftotext).arg("-bbox").arg(pdf).arg("-").output().unwrap();
+    let html = String::from_utf8_lossy(&out.stdout);
+    let page = regex::Regex::new(r#"<page width="[0-9.]+" height="([0-9.]+)">([\s\S]*?)</page>"#).unwrap();
+    let word = regex::Regex::new(r#"yMax="([0-9.]+)">([^<]*)</word>"#).unwrap();
+    page.captures_iter(&html)
+        .map(|p| {
+            let height: f64 = p[1].parse().unwrap();
+            let words: Vec<(f64, &str)> = word
+                .captures_iter(p.get(2).unwrap().as_str())
+                .map(|w| (w[1].parse().unwrap(), w.get(2).unwrap().as_str()))
+                .collect();
+            // The page number ("3 / 6") is the last three words, at the foot.
+            let text = &words[..words.len().saturating_sub(3)];
+            text.iter().map(|(y, _)| *y).fold(0.0, f64::max) / height
+        })
+        .collect()
+}
+
+#[test]
+fn the_portfolio_prints_on_a_few_full_a4_pages_with_every_reflection() {
+    let test = "the_portfolio_prints_on_a_few_full_a4_pages_with_every_reflection";
+    let Some([pdftotext]) = require(test, [("pdftotext", pdftotext())]) else { return };
+    let Some(browser) = Browser::start(test) else { return };
     let (dir, site) = example_site();
     let server = Server::start(&site, &["--verbose"]);
+    browser.open(&format!("{}portfolio/", server.url));
+    // A4, as printed from the browser's dialog with its defaults (no backgrounds).
+    let printed = browser.call(
+        "POST",
+        &format!("/session/{}/print", browser.session),
+        Some(json!({"page": {"width": 21.0, "height": 29.7}, "background": false})),
+    );
     let pdf = dir.path().join("portfolio.pdf");
-    let mut print = Command::new(chromium);
-    print
-        .args(["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-pdf-header-footer"])
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(format!("{}portfolio/", server.url));
-    let printed = common::output_within(print, common::RUNAWAY, "chromium printing the portfolio");
-    assert!(printed.status.success() && pdf.is_file(), "chromium printed the portfolio: {}", common::stderr(&printed));
-    let text = Command::new(pdftotext).arg(&pdf).arg("-").output().unwrap();
+    std::fs::write(&pdf, from_base64(printed["value"].as_str().expect("a PDF"))).unwrap();
+    let text = Command::new(&pdftotext).arg(&pdf).arg("-").output().unwrap();
     let text = String::from_utf8_lossy(&text.stdout).replace('\u{a0}', " ");
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+
     // Every post, as the search index lists them (its documents hold their titles).
     let search = server_output_of(&server).join("search");
     let meta: Value = serde_json::from_str(&std::fs::read_to_string(search.join("meta.json")).unwrap()).unwrap();
@@ -313,16 +352,32 @@ fn the_portfolio_prints_to_pdf_with_every_reflection() {
         })
         .filter(|doc: &Value| doc["url"].as_str().unwrap().contains("/posts/"))
         .collect();
-    assert!(entries.len() >= 8);
+    assert!(entries.len() >= 12);
     for entry in &entries {
         let title = entry["title"].as_str().unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(flat.contains(&title), "{title} is in the printed portfolio");
     }
-    assert!(flat.contains("Professional networks used"), "{flat}");
+    // The whole reflections, the cover, the statement; no navigation, no screen-only hint.
+    assert!(flat.contains("who would read it?") || flat.contains("Who would read it?"), "full text: {flat}");
     assert!(
-        !flat.contains("Skip to content") && !flat.contains("Subscribe to the Atom feed"),
-        "no navigation in print"
+        flat.to_lowercase().contains("compiled")
+            && flat.contains("Reflective statement: My reflective statement for revalidation, 233 words"),
+        "{flat}"
     );
+    assert!(flat.contains("Professional networks used"), "{flat}");
+    for absent in ["Skip to content", "Subscribe", "Search", "print this page", "Home Things Networks"] {
+        assert!(!flat.contains(absent), "`{absent}` is not printed");
+    }
+    // The site's own address, once (on the cover), not again under the title or in a footer.
+    let address = regex::Regex::new(&format!(r"{}(\s|$)", regex::escape(&server.url))).unwrap();
+    assert_eq!(address.find_iter(&flat).count(), 1, "{flat}");
+
+    let fill = page_fill(&pdftotext, &pdf);
+    eprintln!("printed on {} A4 pages, filled to {fill:.2?}", fill.len());
+    assert!(fill.len() <= 6, "{} pages", fill.len());
+    for (n, share) in fill.iter().enumerate().take(fill.len() - 1) {
+        assert!(*share > 0.25, "page {} of {} is more than three-quarters empty ({share:.2})", n + 1, fill.len());
+    }
 }
 
 /// The folder a test server writes: the private preview folder from its verbose log line,

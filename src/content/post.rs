@@ -152,7 +152,7 @@ impl Post {
                 Some(summary) if !summary.0.trim().is_empty() => summary.0.trim().to_string(),
                 _ => first_paragraph_text(body),
             },
-            word_count: body.split_whitespace().count(),
+            word_count: crate::text::prose_words(body),
             body: body.to_string(),
             body_line,
             comment_count: comments.iter().map(Thread::count).sum(),

@@ -230,6 +230,10 @@ impl Session {
             posts.extend(entry.post.clone());
         }
         found.extend(posts.iter().filter_map(|post| crate::lint::dates(post, self.options.now)));
+        let site_yaml =
+            || std::fs::read_to_string(self.options.site_dir.join(crate::layout::CONFIG_FILE)).unwrap_or_default();
+        let included: Vec<Arc<Post>> = posts.iter().filter(|p| !p.draft).cloned().collect();
+        found.extend(crate::lint::statement(&included, &settings.config, site_yaml));
         match settings.assemble(posts, self.site_pages.clone(), &self.options) {
             Ok(site) if !found.has_errors() => Ok((site, found)),
             Ok(_) => Err(found),

@@ -6,6 +6,7 @@
 
 pub mod context;
 pub mod page;
+pub mod portfolio;
 pub mod search;
 pub mod sitemap;
 pub mod templates;

@@ -76,6 +76,8 @@ pub struct Portfolio<'a> {
     pub first_date_iso: Option<String>,
     /// The newest, as written.
     pub last_date_iso: Option<String>,
+    /// Words in all, the statement, the day it was compiled.
+    pub cover: super::portfolio::Cover,
 }
 
 /// A section of the portfolio.
@@ -87,8 +89,8 @@ pub struct PortfolioSection<'a> {
     pub title: String,
     /// The Thing's page, if it is a Thing.
     pub url: Option<String>,
-    /// Oldest first.
-    pub posts: Listing<'a>,
+    /// Oldest first, whole (the portfolio may print the full reflections).
+    pub posts: Vec<PostInputs<'a>>,
 }
 
 /// What a page shows, by kind of page. Each field is the template variable of its name
@@ -264,7 +266,7 @@ impl PageContext<'_> {
             }
             Values::Sitemap(inputs) => context.insert("entries", &inputs.entries(&config.base_url)),
             Values::NotFound | Values::SearchMeta(_) | Values::SearchWords { .. } | Values::SearchDoc(_) => {}
-            Values::Portfolio(portfolio) => context.insert_value("portfolio", portfolio.value()),
+            Values::Portfolio(portfolio) => context.insert_value("portfolio", portfolio.value(markdown, config)),
             Values::Search { search_index_url } => context.insert("search_index_url", search_index_url),
             Values::Standalone { page } => insert_page(&mut context, page, markdown),
             Values::Redirect { redirect } => {
@@ -331,7 +333,11 @@ fn insert_page(context: &mut Context, page: &SitePage, markdown: &Markdown) {
 }
 
 impl Portfolio<'_> {
-    fn value(&self) -> Value {
+    fn value(&self, markdown: &Markdown, config: &SiteConfig) -> Value {
+        let origin =
+            config.base_url.absolute.strip_suffix(config.base_url.path.as_str()).unwrap_or(&config.base_url.absolute);
+        // A post on two Things is printed once, under the first; the second refers to it.
+        let mut first_shown: std::collections::HashMap<&str, &PortfolioSection<'_>> = Default::default();
         let sections: Vec<Value> = self
             .sections
             .iter()
@@ -340,7 +346,12 @@ impl Portfolio<'_> {
                 map.insert("id".into(), Value::from(section.id.as_str()));
                 map.insert("title".into(), Value::from(section.title.as_str()));
                 map.insert("url".into(), Value::from(section.url.clone()));
-                map.insert("posts".into(), section.posts.value());
+                let posts = section.posts.iter().map(|post| {
+                    let shown = *first_shown.entry(post.post.slug.as_str()).or_insert(section);
+                    let earlier = (!std::ptr::eq(shown, section)).then_some((shown.id.as_str(), shown.title.as_str()));
+                    super::portfolio::entry(post, markdown, &config.portfolio, origin, earlier)
+                });
+                map.insert("posts".into(), Value::from(posts.collect::<Vec<Value>>()));
                 Value::from(map)
             })
             .collect();
@@ -354,6 +365,7 @@ impl Portfolio<'_> {
         portfolio.insert("last_date".into(), Value::from(self.last_date.clone()));
         portfolio.insert("first_date_iso".into(), Value::from(self.first_date_iso.clone()));
         portfolio.insert("last_date_iso".into(), Value::from(self.last_date_iso.clone()));
+        super::portfolio::insert_cover(&mut portfolio, &self.cover, config);
         Value::from(portfolio)
     }
 }
@@ -382,7 +394,7 @@ fn feed_entries(posts: &[PostInputs<'_>], markdown: &Markdown, base: &crate::con
 
 /// `html` with its path-absolute links and images (`href="/cpd/x/"`) made absolute on
 /// `origin` (`https://alex.github.io`); scheme-relative ones (`//host/…`) are left alone.
-fn absolute_links(html: &str, origin: &str) -> String {
+pub(super) fn absolute_links(html: &str, origin: &str) -> String {
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
     while let Some(at) = ["href=\"/", "src=\"/"].iter().filter_map(|p| rest.find(p).map(|i| i + p.len() - 1)).min() {

@@ -2,7 +2,7 @@
 //! context. Every URL comes from a [`Route`].
 
 use super::context::*;
-use super::page::{Listing, Portfolio, PortfolioSection, PostInputs, Values};
+use super::page::{Portfolio, PortfolioSection, PostInputs, Values};
 use super::{FEED_LIMIT, Renderer};
 use crate::route::Route;
 use crate::site::TermGroup;
@@ -148,7 +148,9 @@ impl Renderer<'_> {
     /// Every reflection by Thing in programme order, then the general ones, each oldest first.
     pub(super) fn portfolio(&self) -> Portfolio<'_> {
         let site = self.site;
-        let oldest_first = |indexes: &[usize]| -> Listing<'_> { self.listing(indexes.iter().rev().copied()) };
+        let whole = |i: usize| PostInputs { prepared: &self.prepared[i], post: &self.site.posts[i] };
+        let oldest_first =
+            |indexes: &[usize]| -> Vec<PostInputs<'_>> { indexes.iter().rev().map(|&i| whole(i)).collect() };
         let mut sections: Vec<PortfolioSection<'_>> = site
             .programme
             .things()
@@ -181,6 +183,7 @@ impl Renderer<'_> {
             last_date: site.posts.first().map(|p| p.date.human()),
             first_date_iso: site.posts.last().map(|p| p.date.iso()),
             last_date_iso: site.posts.first().map(|p| p.date.iso()),
+            cover: super::portfolio::Cover::of(site),
         }
     }
 }
