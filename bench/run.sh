@@ -17,6 +17,7 @@ runs=${RUNS:-5}
 seed=${SEED:-1}
 cpdblog="$root/target/release/cpdblog"
 gen="$root/target/release/examples/gen_corpus"
+floor="$root/target/release/examples/floor"
 
 # shellcheck source=bench/common.sh
 source "$root/bench/common.sh"
@@ -64,7 +65,7 @@ col() { awk -v c="$1" '{ print $c }' "$2" | median; }
 
 mkdir -p "$out" "$public"
 say "bench: building cpdblog and gen_corpus (release)…"
-(cd "$root" && cargo build --release --quiet --bin cpdblog --example gen_corpus) ||
+(cd "$root" && cargo build --release --quiet --bin cpdblog --example gen_corpus --example floor) ||
     die "cargo build failed (if src/ is being edited, wait and retry)"
 
 # --- --check-identical N -------------------------------------------------------------------------
@@ -112,8 +113,12 @@ for n in "${sizes[@]}"; do
     fi
     files=$(find "$dir" -type f | wc -l)
     wall=$(col 1 "$out/cpd-$n.times") cpu=$(col 2 "$out/cpd-$n.times") rss=$(col 3 "$out/cpd-$n.times")
-    row=$(awk -v n="$n" -v w="$wall" -v c="$cpu" -v r="$rss" -v f="$files" \
-        'BEGIN { printf "| %d | %.2f | %.2f | %.0f | %.0f | %d |", n, w, c, r / 1024, w * 1e6 / n, f }')
+    say "bench: the floor (read, pulldown-cmark, write), $n posts: warm-up + $runs runs…"
+    fdir="$public/floor-$n-public"
+    timed "floor-$n" "$out/floor-$n.log" "$fdir" -- "$floor" "$out/cpd-$n" "$fdir"
+    fcpu=$(col 2 "$out/floor-$n.times")
+    row=$(awk -v n="$n" -v w="$wall" -v c="$cpu" -v r="$rss" -v f="$files" -v fc="$fcpu" \
+        'BEGIN { printf "| %d | %.2f | %.2f | %.0f | %.0f | %d | %.2f | %.1f× |", n, w, c, r / 1024, w * 1e6 / n, f, fc, c / fc }')
     if [[ -n $hugo ]]; then
         say "bench: Hugo, $n posts: warm-up + $runs runs…"
         hdir="$public/hugo-$n-public"
@@ -148,8 +153,8 @@ commit=$(commit_measured)
     for n in "${sizes[@]}"; do gen_line+=" $n posts ${gen_secs[$n]};"; done
     echo "${gen_line%;}"
     echo
-    header="| posts | cpdblog wall (median s) | CPU (user+sys median s) | peak RSS (median MiB) | µs of wall per post | files written |"
-    rule="| ---: | ---: | ---: | ---: | ---: | ---: |"
+    header="| posts | cpdblog wall (median s) | CPU (user+sys median s) | peak RSS (median MiB) | µs of wall per post | files written | floor CPU (s) | CPU ÷ floor |"
+    rule="| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     if [[ -n $hugo ]]; then
         header+=" Hugo wall (median s) | Hugo CPU (s) | Hugo peak RSS (MiB) | Hugo files | Hugo/cpdblog wall | Hugo/cpdblog RSS |"
         rule+=" ---: | ---: | ---: | ---: | ---: | ---: |"
