@@ -5,6 +5,7 @@
 //!
 //! This module reads one file and knows nothing of posts or templates.
 
+mod reflection;
 mod social;
 
 use std::collections::BTreeMap;
@@ -12,6 +13,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Deserializer};
 
+pub use reflection::{ActionsConfig, ReflectionModel, Section, is_action_heading};
 pub use social::{Author, AuthorLink, Image};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -52,6 +54,10 @@ pub struct SiteConfig {
     pub raw_html: bool,
     /// Links in the site's navigation, in order: pages of the site or other addresses.
     pub menu: Vec<MenuItem>,
+    /// The model `cpdblog new` writes a post's headings for, unless told another.
+    pub reflection_model: Option<ReflectionModel>,
+    /// How the action plan is checked.
+    pub actions: ActionsConfig,
 }
 
 /// A link of the site's menu, as written in site.yaml.
@@ -143,6 +149,12 @@ struct RawConfig {
     /// Links in the site's navigation.
     #[serde(default)]
     pub menu: Vec<MenuItem>,
+    /// `rolfe`, `gibbs`, `kolb` or `driscoll`.
+    #[serde(default)]
+    pub reflection_model: Option<String>,
+    /// `{stale_after_months: 6}`.
+    #[serde(default)]
+    pub actions: ActionsConfig,
 }
 
 /// A Thing as site.yaml adds or changes it: `24: "Bonus: Mastodon"` (a title), or
@@ -342,6 +354,9 @@ impl RawConfig {
             }
             name => Theme::Local(name.to_string()),
         };
+        let reflection_model = self.reflection_model.as_deref().and_then(|name| {
+            ReflectionModel::parse(name).map_err(|(message, hint)| report("reflection_model", message, &hint)).ok()
+        });
         self.check_values(&mut report);
         match base_url {
             Some(base_url) if !problems.has_errors() => Ok(SiteConfig {
@@ -360,6 +375,8 @@ impl RawConfig {
                 cname: self.cname,
                 raw_html: self.raw_html,
                 menu: self.menu,
+                reflection_model,
+                actions: self.actions,
             }),
             _ => Err(problems),
         }

@@ -230,6 +230,8 @@ impl Session {
             posts.extend(entry.post.clone());
         }
         found.extend(posts.iter().filter_map(|post| crate::lint::dates(post, self.options.now)));
+        let stale_after = settings.config.actions.stale_after_months;
+        found.extend(posts.iter().flat_map(|post| crate::lint::stale_actions(post, self.options.now, stale_after)));
         match settings.assemble(posts, self.site_pages.clone(), &self.options) {
             Ok(site) if !found.has_errors() => Ok((site, found)),
             Ok(_) => Err(found),

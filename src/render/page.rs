@@ -76,6 +76,8 @@ pub struct Portfolio<'a> {
     pub first_date_iso: Option<String>,
     /// The newest, as written.
     pub last_date_iso: Option<String>,
+    /// The action points of every reflection, open first.
+    pub actions: super::actions::ActionPlan,
 }
 
 /// A section of the portfolio.
@@ -354,6 +356,7 @@ impl Portfolio<'_> {
         portfolio.insert("last_date".into(), Value::from(self.last_date.clone()));
         portfolio.insert("first_date_iso".into(), Value::from(self.first_date_iso.clone()));
         portfolio.insert("last_date_iso".into(), Value::from(self.last_date_iso.clone()));
+        portfolio.insert("actions".into(), Value::from_serializable(&self.actions));
         Value::from(portfolio)
     }
 }

@@ -181,6 +181,7 @@ impl Renderer<'_> {
             last_date: site.posts.first().map(|p| p.date.human()),
             first_date_iso: site.posts.last().map(|p| p.date.iso()),
             last_date_iso: site.posts.first().map(|p| p.date.iso()),
+            actions: self.action_plan(),
         }
     }
 }
