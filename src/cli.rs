@@ -67,6 +67,10 @@ pub struct NewArgs {
     /// Mark it as a draft (built only with --drafts).
     #[arg(long)]
     pub draft: bool,
+    /// Write the headings of a reflective model as prompts: rolfe, gibbs, kolb or driscoll
+    /// (default: `reflection_model:` in site.yaml; `none` for a blank post).
+    #[arg(long, value_name = "NAME")]
+    pub model: Option<String>,
 }
 
 /// `cpdblog things`.

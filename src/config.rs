@@ -6,6 +6,7 @@
 //! This module reads one file and knows nothing of posts or templates.
 
 mod portfolio;
+mod reflection;
 mod social;
 
 use std::collections::BTreeMap;
@@ -14,6 +15,7 @@ use std::path::Path;
 use serde::{Deserialize, Deserializer};
 
 pub use portfolio::{PortfolioConfig, PortfolioContent, StatementConfig};
+pub use reflection::{ActionsConfig, ReflectionModel, Section, is_action_heading};
 pub use social::{Author, AuthorLink, Image};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -56,6 +58,10 @@ pub struct SiteConfig {
     pub menu: Vec<MenuItem>,
     /// What the portfolio holds.
     pub portfolio: PortfolioConfig,
+    /// The model `cpdblog new` writes a post's headings for, unless told another.
+    pub reflection_model: Option<ReflectionModel>,
+    /// How the action plan is checked.
+    pub actions: ActionsConfig,
 }
 
 /// A link of the site's menu, as written in site.yaml.
@@ -150,6 +156,12 @@ struct RawConfig {
     /// What the portfolio holds.
     #[serde(default)]
     pub portfolio: PortfolioConfig,
+    /// `rolfe`, `gibbs`, `kolb` or `driscoll`.
+    #[serde(default)]
+    pub reflection_model: Option<String>,
+    /// `{stale_after_months: 6}`.
+    #[serde(default)]
+    pub actions: ActionsConfig,
 }
 
 /// A Thing as site.yaml adds or changes it: `24: "Bonus: Mastodon"` (a title), or
@@ -349,6 +361,9 @@ impl RawConfig {
             }
             name => Theme::Local(name.to_string()),
         };
+        let reflection_model = self.reflection_model.as_deref().and_then(|name| {
+            ReflectionModel::parse(name).map_err(|(message, hint)| report("reflection_model", message, &hint)).ok()
+        });
         self.check_values(&mut report);
         match base_url {
             Some(base_url) if !problems.has_errors() => Ok(SiteConfig {
@@ -368,6 +383,8 @@ impl RawConfig {
                 raw_html: self.raw_html,
                 menu: self.menu,
                 portfolio: self.portfolio,
+                reflection_model,
+                actions: self.actions,
             }),
             _ => Err(problems),
         }

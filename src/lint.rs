@@ -3,7 +3,12 @@
 //! text checks when a post is read ([`post`]), date checks over every post read ([`dates`]),
 //! and link checks once it is known which pages the build writes ([`Link::check`]).
 //!
+//! The reflective-writing checks (a model's sections, old open actions) are in
+//! [`reflection`].
+//!
 //! This module reads posts and the site; it never changes them.
+
+mod reflection;
 
 use std::collections::HashSet;
 
@@ -17,6 +22,8 @@ use crate::diagnostic::{Diagnostic, closest};
 use crate::markdown::OPTIONS;
 use crate::route::Route;
 use crate::text::{line_column, things_named};
+
+pub use reflection::stale_actions;
 
 /// 1-based line and column in the post file of a byte offset into its body.
 fn position(post: &Post, offset: usize) -> (usize, usize) {
@@ -52,6 +59,7 @@ pub fn post(post: &Post, text: &str, context: &PostContext<'_>, base: &BaseUrl) 
     warnings.extend(unlisted_mentions(post, text, context, &scan.prose));
     warnings.extend(title_names_another_thing(post, text, &split));
     warnings.extend(xml_forbidden(post, text));
+    warnings.extend(reflection::sections(post, text, &split));
     let mut links = scan.links;
     links.extend(card_image(post, text, &split, base));
     Checked { warnings: capped(warnings, post), links }

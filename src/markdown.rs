@@ -4,11 +4,15 @@
 //! similar URLs neutralised. Archived comments (written by other people, often imported with
 //! their HTML) are rendered the same way and then sanitised with ammonia: only harmless
 //! formatting and http(s)/mailto links survive, and no images, which would be requests to
-//! other hosts.
+//! other hosts. HTML comments are left out everywhere ([`outline`]): nobody reads them.
+
+mod outline;
 
 use std::collections::HashSet;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Tag, TagEnd, html};
+
+pub use outline::{Heading, Outline, Task, events, strip_comments};
 
 use crate::text::slugify;
 
@@ -87,7 +91,7 @@ impl Markdown {
         let mut used_ids = Ids::default();
         let mut heading: Option<(usize, Option<CowStr<'_>>)> = None;
         let mut code: Option<(String, String)> = None;
-        for event in Parser::new_ext(source, OPTIONS) {
+        for (event, _) in outline::events(source) {
             if let Some((language, text)) = &mut code {
                 match event {
                     Event::Text(t) => text.push_str(&t),
@@ -292,6 +296,16 @@ mod tests {
         assert!(kept.contains("<mark>there</mark>") && kept.contains("<div class=\"x\">"), "{kept}");
         let text = Markdown::new("/").with_raw_html(false).render_post(source);
         assert!(text.contains("&lt;mark&gt;there&lt;/mark&gt;") && !text.contains("<div"), "{text}");
+    }
+
+    #[test]
+    fn html_comments_are_never_shown() {
+        let source = "## What?\n\n<!-- What happened? -->\n\nMine <!-- inline --> here.\n\n<!--\nlong\n-->\n";
+        for keep in [true, false] {
+            let html = Markdown::new("/").with_raw_html(keep).render_post(source);
+            assert!(!html.contains("happened") && !html.contains("inline") && !html.contains("long"), "{html}");
+            assert!(html.contains("Mine  here."), "{html}");
+        }
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! The site model: the posts a build includes, newest first, grouped by Thing, network and
-//! tag. Built once from loaded posts; rendering reads it and never changes it.
+//! tag. Built once from loaded posts; rendering reads it and never changes it. Its action
+//! plan is gathered in [`actions`].
+
+mod actions;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -13,6 +16,8 @@ use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 use crate::layout::CONFIG_FILE;
 use crate::programme::{NetworkRegistry, Programme};
 use crate::route::{Route, SECTIONS};
+
+pub use actions::Action;
 
 // A fast hash for the many short keys (slugs) grouped on every rebuild; order never
 // depends on it (groups are sorted by name).

@@ -4,11 +4,15 @@ use std::path::{Path, PathBuf};
 
 use super::{EXIT_ERRORS, EXIT_OK, Verbosity, report};
 use crate::cli::NewArgs;
+use crate::config::ReflectionModel;
 use crate::content::frontmatter::{ThingNumbers, Written};
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 use crate::layout::POSTS_DIR;
 use crate::pipeline::{BuildOptions, Settings};
 use crate::text::slugify;
+
+/// The body of a new post that follows no reflective model.
+const PLAIN_BODY: &str = "What did you do, what did you learn, and what will you do next?\n";
 
 /// Writes the post, prints its path on stdout, and returns the exit status.
 pub fn run(site: &Path, args: NewArgs, verbosity: Verbosity) -> u8 {
@@ -54,6 +58,7 @@ fn write(site: &Path, args: NewArgs) -> Result<PathBuf, Diagnostics> {
             }
         }
     }
+    let model = model(&args, &settings, &mut problems);
     let title = match (&args.title, args.things.as_slice()) {
         (Some(title), _) if !title.trim().is_empty() => title.trim().to_string(),
         (_, [one]) => settings.programme.label(*one),
@@ -83,11 +88,11 @@ fn write(site: &Path, args: NewArgs) -> Result<PathBuf, Diagnostics> {
         networks,
         tags: Some(Vec::new()),
         draft: args.draft,
+        model: model.map(|m| m.name().to_string()),
         ..Written::default()
     };
-    let text = frontmatter
-        .to_file("What did you do, what did you learn, and what will you do next?\n")
-        .map_err(Diagnostic::error)?;
+    let body = model.map_or_else(|| PLAIN_BODY.to_string(), ReflectionModel::skeleton);
+    let text = frontmatter.to_file(&body).map_err(Diagnostic::error)?;
     let relative = Path::new(POSTS_DIR).join(format!("{today}-{slug}.md"));
     let path = site.join(&relative);
     std::fs::create_dir_all(site.join(POSTS_DIR))
@@ -103,4 +108,19 @@ fn write(site: &Path, args: NewArgs) -> Result<PathBuf, Diagnostics> {
     std::io::Write::write_all(&mut file, text.as_bytes())
         .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", display_path(&relative))))?;
     Ok(path)
+}
+
+/// The model of `--model`, else site.yaml's `reflection_model:`; `--model none` for none.
+/// An unknown name is reported, naming the closest model.
+fn model(args: &NewArgs, settings: &Settings, problems: &mut Diagnostics) -> Option<ReflectionModel> {
+    match args.model.as_deref().map(str::trim) {
+        None => settings.config.reflection_model,
+        Some("none") => None,
+        Some(name) => ReflectionModel::parse(name)
+            .map_err(|(_, hint)| {
+                let message = format!("--model {name}: not a reflective model cpdblog knows");
+                problems.push(Diagnostic::error(message).with_hint(hint))
+            })
+            .ok(),
+    }
 }

@@ -63,6 +63,13 @@ pub const IMAGE: Key = Key {
     hint: "image: images/card.png (a file of static/), or {src: images/card.png, alt: \"what it shows\"}",
 };
 
+/// `model:`, in a post: the reflective model it follows.
+pub const MODEL: Key = Key {
+    names: &["model"],
+    wants: "a model's name",
+    hint: "model: rolfe, gibbs, kolb or driscoll (the headings the post follows)",
+};
+
 /// One file's frontmatter being read: the keys not yet taken and every problem found so far.
 pub struct Fields<'a> {
     source: &'a Path,
@@ -141,6 +148,15 @@ impl<'a> Fields<'a> {
             }
             None => Some(image),
         }
+    }
+
+    /// `model:` read and checked: none when it is not written or unknown (then reported,
+    /// naming the closest model).
+    pub fn take_model(&mut self) -> Option<crate::config::ReflectionModel> {
+        let written = self.take::<Text>(&MODEL)?;
+        crate::config::ReflectionModel::parse(&written.0)
+            .map_err(|(message, hint)| self.error_at(&MODEL, message, hint))
+            .ok()
     }
 
     /// `date:` read and checked: none when it is not written, `Some(None)` when it is wrong

@@ -101,6 +101,9 @@ pub struct Written {
     /// Tags; `Some` of an empty list writes `tags: []`, a prompt to fill in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    /// The reflective model the post follows (`gibbs`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
     /// Left out of builds unless `--drafts`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub draft: bool,

@@ -2,6 +2,7 @@
 //! turning each into a validated [`Post`]. Every problem in every file is reported, positioned
 //! in that file; nothing here renders HTML or writes files.
 
+mod actions;
 pub mod date;
 mod fields;
 pub mod frontmatter;
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer};
 
+pub use actions::ActionItem;
 pub use date::PostDate;
 pub use page::{MenuPlace, SitePage, WrittenPage};
 pub use post::{Comment, Post, PostContext, Term, slug_from_file_name};
@@ -148,6 +150,7 @@ mod tests {
                 networks: vec!["LinkedIn".into(), "LISNPN".into()],
                 tags: Some(vec!["2011".into(), "yes".into(), title.into()]),
                 draft: true,
+                model: Some("gibbs".into()),
                 aliases: vec!["https://old.example.org/2011/07/18/x/".into()],
                 comments: vec![comment(
                     "Helen: \"hi\"",
@@ -162,6 +165,7 @@ mod tests {
             assert_eq!(post.networks.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), ["LinkedIn", "LISNPN"]);
             assert_eq!(post.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>()[..2], ["2011", "yes"]);
             assert!(post.draft);
+            assert_eq!(post.model, Some(crate::config::ReflectionModel::Gibbs));
             let aliases: Vec<crate::route::Route> =
                 written.aliases.iter().map(|a| crate::route::Route::alias(a).unwrap()).collect();
             assert_eq!(post.aliases, aliases);

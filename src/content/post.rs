@@ -88,6 +88,10 @@ pub struct Post {
     pub aliases: Vec<Route>,
     /// The image of its social card, if it has its own.
     pub image: Option<crate::config::Image>,
+    /// The reflective model it follows (`model:`), if any.
+    pub model: Option<crate::config::ReflectionModel>,
+    /// The task items of its action section, in order.
+    pub actions: Vec<super::ActionItem>,
 }
 
 /// Longest summary taken from a first paragraph, in characters.
@@ -96,6 +100,7 @@ const SUMMARY_LIMIT: usize = 300;
 /// The keys a post's frontmatter may hold, in the order the help lists them.
 const KNOWN: &[&str] = &[
     "title", "date", "thing", "things", "networks", "tags", "draft", "slug", "summary", "aliases", "image", "comments",
+    "model",
 ];
 
 const TITLE: Key =
@@ -137,6 +142,7 @@ impl Post {
         let comments = check.comments();
         let aliases = check.aliases();
         let image = check.fields.take_image();
+        let model = check.fields.take_model();
         let fields = check.fields;
         let (body, body_line) = (fields.split.body, fields.split.body_line);
         let post = date.map(|date| Post {
@@ -159,6 +165,8 @@ impl Post {
             comments,
             aliases,
             image,
+            actions: super::actions::action_items(body, body_line, model),
+            model,
         });
         fields.finish(post)
     }

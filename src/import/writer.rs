@@ -84,6 +84,7 @@ impl Writer<'_> {
             networks,
             tags: (!post.tags.is_empty()).then_some(post.tags),
             draft: post.draft,
+            model: None,
             // Only an old address that can be a redirect page here (`?p=123` cannot).
             aliases: self.old_addresses(post.old_url),
             comments: post.comments,

@@ -234,6 +234,8 @@ impl Session {
             || std::fs::read_to_string(self.options.site_dir.join(crate::layout::CONFIG_FILE)).unwrap_or_default();
         let included: Vec<Arc<Post>> = posts.iter().filter(|p| !p.draft).cloned().collect();
         found.extend(crate::lint::statement(&included, &settings.config, site_yaml));
+        let stale_after = settings.config.actions.stale_after_months;
+        found.extend(posts.iter().flat_map(|post| crate::lint::stale_actions(post, self.options.now, stale_after)));
         match settings.assemble(posts, self.site_pages.clone(), &self.options) {
             Ok(site) if !found.has_errors() => Ok((site, found)),
             Ok(_) => Err(found),

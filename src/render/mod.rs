@@ -4,6 +4,7 @@
 //!
 //! This module produces bytes; writing them is [`crate::output`]'s job.
 
+mod actions;
 pub mod context;
 pub mod page;
 pub mod portfolio;

@@ -78,6 +78,8 @@ pub struct Portfolio<'a> {
     pub last_date_iso: Option<String>,
     /// Words in all, the statement, the day it was compiled.
     pub cover: super::portfolio::Cover,
+    /// The action points of every reflection, open first.
+    pub actions: super::actions::ActionPlan,
 }
 
 /// A section of the portfolio.
@@ -366,6 +368,7 @@ impl Portfolio<'_> {
         portfolio.insert("first_date_iso".into(), Value::from(self.first_date_iso.clone()));
         portfolio.insert("last_date_iso".into(), Value::from(self.last_date_iso.clone()));
         super::portfolio::insert_cover(&mut portfolio, &self.cover, config);
+        portfolio.insert("actions".into(), Value::from_serializable(&self.actions));
         Value::from(portfolio)
     }
 }

@@ -184,6 +184,7 @@ impl Renderer<'_> {
             first_date_iso: site.posts.last().map(|p| p.date.iso()),
             last_date_iso: site.posts.first().map(|p| p.date.iso()),
             cover: super::portfolio::Cover::of(site),
+            actions: self.action_plan(),
         }
     }
 }

@@ -17,7 +17,7 @@ pub use documents::DocInputs;
 pub use files::{Corpus, DocFile, Jump, Meta, doc_file, meta_file, words_file};
 pub use words::{DocWords, Field, Keys, fold_into, folded, key_name, key_of};
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Tag, TagEnd};
 
 /// Longest plain text kept for a document's excerpts; the words after it are still found.
 pub const TEXT_LIMIT: usize = 24 * 1024;
@@ -44,11 +44,11 @@ pub struct BodyText {
 }
 
 /// The plain text of a Markdown body: what a reader reads, without markup, link targets or
-/// HTML tags (the text between tags is kept: imported posts are full of HTML).
+/// HTML tags (the text between tags is kept: imported posts are full of HTML) or comments.
 pub fn body_text(markdown: &str) -> BodyText {
     let mut out = BodyText::default();
     let mut in_heading = false;
-    for event in Parser::new_ext(markdown, crate::markdown::OPTIONS) {
+    for (event, _) in crate::markdown::events(markdown) {
         match event {
             Event::Start(Tag::Heading { .. }) => in_heading = true,
             Event::End(TagEnd::Heading(_)) => {
@@ -140,12 +140,13 @@ mod tests {
     #[test]
     fn body_text_keeps_what_readers_read() {
         let body = body_text(
-            "Intro with [a link](https://x.org/) and `code`.\n\n## My networks\n\n- LinkedIn\n- X\n\n<figure><img src=\"a.png\"><figcaption>A &amp; B</figcaption></figure>\n\n<script>var secret = 1;</script>\n",
+            "Intro with [a link](https://x.org/) and `code`.\n\n## My networks\n\n- LinkedIn\n- X\n\n<figure><img src=\"a.png\"><figcaption>A &amp; B</figcaption></figure>\n\n<script>var secret = 1;</script>\n\n<!--\nguidance\n-->\n",
         );
         assert_eq!(body.headings, "My networks\n");
         assert!(body.text.starts_with("Intro with a link and code.\nMy networks\nLinkedIn\nX\n"), "{:?}", body.text);
         assert!(body.text.contains("A & B"), "{:?}", body.text);
         assert!(!body.text.contains("secret") && !body.text.contains("https") && !body.text.contains("img"));
+        assert!(!body.text.contains("guidance"), "comments are nobody's text");
     }
 
     #[test]
