@@ -197,8 +197,9 @@ pub fn prose_word_starts(markdown: &str) -> impl Iterator<Item = usize> + '_ {
             }
             let word = &markdown[start..];
             let end = start + word.find(char::is_whitespace).unwrap_or(word.len());
-            let end = match word.find("<!--").filter(|&i| i > 0) {
-                Some(comment) => end.min(start + comment),
+            // A comment may start inside a word (`text<!-- note -->`): the word ends there.
+            let end = match markdown[start..end].find("<!--").filter(|&i| i > 0) {
+                Some(comment) => start + comment,
                 None => end,
             };
             at = end;
