@@ -5,6 +5,7 @@
 //!
 //! This module reads one file and knows nothing of posts or templates.
 
+mod cpd;
 mod social;
 
 use std::collections::BTreeMap;
@@ -12,6 +13,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Deserializer};
 
+pub use cpd::{Area, CodePlace, CpdSettings, Criterion, Framework, Frameworks, Hours, MOST_HOURS_IN_ONE_ACTIVITY};
 pub use social::{Author, AuthorLink, Image};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -52,6 +54,10 @@ pub struct SiteConfig {
     pub raw_html: bool,
     /// Links in the site's navigation, in order: pages of the site or other addresses.
     pub menu: Vec<MenuItem>,
+    /// CPD hours: the yearly target the portfolio measures them against.
+    pub cpd: CpdSettings,
+    /// The frameworks posts give evidence for (`evidence:`), with their codes.
+    pub frameworks: Frameworks,
 }
 
 /// A link of the site's menu, as written in site.yaml.
@@ -143,6 +149,12 @@ struct RawConfig {
     /// Links in the site's navigation.
     #[serde(default)]
     pub menu: Vec<MenuItem>,
+    /// `{target_hours: 20}`: CPD hours a year.
+    #[serde(default)]
+    pub cpd: Option<cpd::RawCpdSettings>,
+    /// What the writer is assessed against.
+    #[serde(default)]
+    pub frameworks: Vec<Framework>,
 }
 
 /// A Thing as site.yaml adds or changes it: `24: "Bonus: Mastodon"` (a title), or
@@ -343,6 +355,12 @@ impl RawConfig {
             name => Theme::Local(name.to_string()),
         };
         self.check_values(&mut report);
+        let cpd = cpd::settings(self.cpd, text).unwrap_or_else(|problem| {
+            problems.push(problem);
+            CpdSettings::default()
+        });
+        let frameworks = Frameworks::new(self.frameworks);
+        problems.extend(cpd::framework_problems(&frameworks, text));
         match base_url {
             Some(base_url) if !problems.has_errors() => Ok(SiteConfig {
                 title: self.title,
@@ -360,6 +378,8 @@ impl RawConfig {
                 cname: self.cname,
                 raw_html: self.raw_html,
                 menu: self.menu,
+                cpd,
+                frameworks,
             }),
             _ => Err(problems),
         }

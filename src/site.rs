@@ -14,6 +14,12 @@ use crate::layout::CONFIG_FILE;
 use crate::programme::{NetworkRegistry, Programme};
 use crate::route::{Route, SECTIONS};
 
+mod evidence;
+mod hours;
+
+pub use evidence::{AreaEvidence, CriterionEvidence, EvidenceCell, FrameworkEvidence};
+pub use hours::{Activity, HoursSummary, YearHours};
+
 // A fast hash for the many short keys (slugs) grouped on every rebuild; order never
 // depends on it (groups are sorted by name).
 type HashMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;

@@ -5,9 +5,11 @@ use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
+use super::cpd::{CpdActivity, take_cpd, take_evidence};
 use super::fields::{ALIASES, DATE, DRAFT, Fields, Key, SUMMARY};
 use super::frontmatter::{RawComment, Thread};
 use super::{PostDate, Text};
+use crate::config::Frameworks;
 use crate::diagnostic::Diagnostics;
 use crate::markdown::OPTIONS;
 use crate::programme::{NetworkRegistry, Programme};
@@ -21,6 +23,8 @@ pub struct PostContext<'a> {
     pub programme: &'a Programme,
     /// The networks a post may name.
     pub networks: &'a NetworkRegistry,
+    /// The framework codes a post's `evidence:` may name.
+    pub frameworks: &'a Frameworks,
 }
 
 /// A network or tag as a post names it: the display name and its URL segment.
@@ -88,6 +92,10 @@ pub struct Post {
     pub aliases: Vec<Route>,
     /// The image of its social card, if it has its own.
     pub image: Option<crate::config::Image>,
+    /// The CPD activity it records, if any: hours, what, when.
+    pub cpd: Option<CpdActivity>,
+    /// Framework codes it gives evidence for, as declared in site.yaml.
+    pub evidence: Vec<String>,
 }
 
 /// Longest summary taken from a first paragraph, in characters.
@@ -96,6 +104,7 @@ const SUMMARY_LIMIT: usize = 300;
 /// The keys a post's frontmatter may hold, in the order the help lists them.
 const KNOWN: &[&str] = &[
     "title", "date", "thing", "things", "networks", "tags", "draft", "slug", "summary", "aliases", "image", "comments",
+    "cpd", "evidence",
 ];
 
 const TITLE: Key =
@@ -137,6 +146,7 @@ impl Post {
         let comments = check.comments();
         let aliases = check.aliases();
         let image = check.fields.take_image();
+        let (cpd, evidence) = (take_cpd(&mut check.fields), take_evidence(&mut check.fields, context.frameworks));
         let fields = check.fields;
         let (body, body_line) = (fields.split.body, fields.split.body_line);
         let post = date.map(|date| Post {
@@ -159,6 +169,8 @@ impl Post {
             comments,
             aliases,
             image,
+            cpd,
+            evidence,
         });
         fields.finish(post)
     }
@@ -386,7 +398,7 @@ mod tests {
         let config = SiteConfig::parse("title: T\nbase_url: https://x.org/\n").unwrap();
         let programme = Programme::from_config(&config);
         let networks = NetworkRegistry::from_config(&config).unwrap();
-        f(&PostContext { programme: &programme, networks: &networks })
+        f(&PostContext { programme: &programme, networks: &networks, frameworks: &config.frameworks })
     }
 
     fn load(name: &str, text: &str) -> Result<Post, Diagnostics> {

@@ -95,7 +95,7 @@ impl Settings {
 
     /// What posts are checked against.
     pub fn post_context(&self) -> PostContext<'_> {
-        PostContext { programme: &self.programme, networks: &self.networks }
+        PostContext { programme: &self.programme, networks: &self.networks, frameworks: &self.config.frameworks }
     }
 
     /// The site model of these posts, with the drafts and future posts `options` asks for.

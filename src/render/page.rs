@@ -76,6 +76,10 @@ pub struct Portfolio<'a> {
     pub first_date_iso: Option<String>,
     /// The newest, as written.
     pub last_date_iso: Option<String>,
+    /// CPD hours, per year and in all, and the activities; none when there are none.
+    pub hours: Option<super::portfolio_evidence::HoursValues>,
+    /// The evidence for each framework of site.yaml.
+    pub evidence: Vec<super::portfolio_evidence::FrameworkValues>,
 }
 
 /// A section of the portfolio.
@@ -354,6 +358,8 @@ impl Portfolio<'_> {
         portfolio.insert("last_date".into(), Value::from(self.last_date.clone()));
         portfolio.insert("first_date_iso".into(), Value::from(self.first_date_iso.clone()));
         portfolio.insert("last_date_iso".into(), Value::from(self.last_date_iso.clone()));
+        portfolio.insert("hours".into(), Value::from_serializable(&self.hours));
+        portfolio.insert("evidence".into(), Value::from_serializable(&self.evidence));
         Value::from(portfolio)
     }
 }

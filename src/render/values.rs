@@ -181,6 +181,8 @@ impl Renderer<'_> {
             last_date: site.posts.first().map(|p| p.date.human()),
             first_date_iso: site.posts.last().map(|p| p.date.iso()),
             last_date_iso: site.posts.first().map(|p| p.date.iso()),
+            hours: self.portfolio_hours(),
+            evidence: self.portfolio_evidence(),
         }
     }
 }
