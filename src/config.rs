@@ -7,14 +7,16 @@
 
 mod cpd;
 mod social;
+mod things;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
 pub use cpd::{Area, CodePlace, CpdSettings, Criterion, Framework, Frameworks, Hours, MOST_HOURS_IN_ONE_ACTIVITY};
 pub use social::{Author, AuthorLink, Image};
+pub use things::ThingConfig;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::layout::CONFIG_FILE;
@@ -38,7 +40,7 @@ pub struct SiteConfig {
     pub language: String,
     /// The built-in theme or a local one.
     pub theme: Theme,
-    /// The built-in programme, or none.
+    /// The built-in programme, a programme file of the site, or none.
     pub programme: ProgrammeChoice,
     /// Extra or renamed Things, or descriptions for them, by number.
     pub things: BTreeMap<u32, ThingConfig>,
@@ -75,20 +77,23 @@ pub struct MenuItem {
 }
 
 /// Which programme of numbered Things the posts follow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProgrammeChoice {
     /// The built-in 23 Things for Professional Development.
     Cpd23,
     /// No built-in Things: only those of `things:`.
     None,
+    /// `programmes/NAME.yaml` in the site: another course of numbered Things.
+    File(String),
 }
 
 impl ProgrammeChoice {
     /// As written in site.yaml, for messages.
-    pub fn id(self) -> &'static str {
+    pub fn id(&self) -> &str {
         match self {
             Self::Cpd23 => "cpd23",
             Self::None => "none",
+            Self::File(name) => name,
         }
     }
 }
@@ -157,37 +162,6 @@ struct RawConfig {
     pub frameworks: Vec<Framework>,
 }
 
-/// A Thing as site.yaml adds or changes it: `24: "Bonus: Mastodon"` (a title), or
-/// `6: {title: …, description: …}`, either key optional for a Thing the programme has.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ThingConfig {
-    /// Its title; none keeps the programme's own.
-    pub title: Option<String>,
-    /// One sentence on what the Thing asks; none keeps the programme's own.
-    pub description: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FullThing {
-    #[serde(default)]
-    title: Option<String>,
-    #[serde(default)]
-    description: Option<String>,
-}
-
-impl<'de> Deserialize<'de> for ThingConfig {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let expected = "a Thing is a title, or a mapping `{title: \"…\", description: \"…\"}`";
-        Ok(match social::ShortOrFull::<FullThing>::read(deserializer, expected)? {
-            social::ShortOrFull::Short(title) => Self { title: Some(title.trim().to_string()), description: None },
-            social::ShortOrFull::Full(full) => {
-                Self { title: social::non_empty(full.title), description: social::non_empty(full.description) }
-            }
-        })
-    }
-}
-
 /// How many Things the built-in cpd23 programme has: `things:` may describe them without
 /// naming them again.
 pub const CPD23_THING_COUNT: usize = 23;
@@ -215,6 +189,11 @@ pub struct CommentsConfig {
     /// The link text.
     #[serde(default = "default_comment_label")]
     pub label: String,
+}
+
+/// A programme file's name: a plain word, so `programmes/NAME.yaml` stays in its folder.
+fn is_file_name(name: &str) -> bool {
+    !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 fn default_language() -> String {
@@ -341,8 +320,11 @@ impl RawConfig {
         let programme = match self.programme.trim() {
             "cpd23" => ProgrammeChoice::Cpd23,
             "none" => ProgrammeChoice::None,
+            name if is_file_name(name) => ProgrammeChoice::File(name.to_string()),
             other => {
-                report("programme", format!("unknown programme `{other}`"), "use `cpd23` or `none`");
+                let hint =
+                    "use `cpd23`, `none`, or NAME for a file programmes/NAME.yaml (letters, digits, `-` and `_`)";
+                report("programme", format!("programme `{other}` is not a programme name"), hint);
                 ProgrammeChoice::None
             }
         };
@@ -407,7 +389,12 @@ impl RawConfig {
                 report("cname", format!("cname `{cname}` is not a domain name"), "e.g. cname: blog.example.org");
             }
         }
-        let built_in = if self.programme.trim() == "cpd23" { CPD23_THING_COUNT as u32 } else { 0 };
+        // A programme file's Things are checked when it is read.
+        let built_in = match self.programme.trim() {
+            "cpd23" => CPD23_THING_COUNT as u32,
+            "none" => 0,
+            _ => u32::MAX,
+        };
         for (number, thing) in &self.things {
             let titled = thing.title.as_ref().is_some_and(|t| !t.is_empty()) || (1..=built_in).contains(number);
             if *number == 0 || !titled {

@@ -51,11 +51,9 @@ pub fn run(site: &Path, args: ThingsArgs, verbosity: Verbosity) -> u8 {
     let total = site.programme.core_len();
     let percent = (done * 100).checked_div(total).unwrap_or(0);
     let programme = site.programme.name.as_deref().unwrap_or("the programme");
-    let _ = writeln!(out, "\n{done} of {total} Things reflected on ({percent}%) in {programme}.");
     let bonus = site.bonus_done();
-    if bonus > 0 {
-        let _ = writeln!(out, "Plus {bonus} bonus Thing{}.", if bonus == 1 { "" } else { "s" });
-    }
+    let bonus = if bonus > 0 { format!(", plus {bonus} bonus") } else { String::new() };
+    let _ = writeln!(out, "\n{done} of {total} Things reflected on ({percent}%){bonus} in {programme}.");
     let general = site.posts.iter().filter(|p| p.things.is_empty()).count();
     if general > 0 {
         let _ = writeln!(out, "Plus {general} general reflection{}.", if general == 1 { "" } else { "s" });

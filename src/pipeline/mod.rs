@@ -88,7 +88,7 @@ impl Settings {
         if let Some(base_url) = &options.base_url {
             config = config.with_base_url(base_url)?;
         }
-        let programme = Programme::from_config(&config);
+        let programme = Programme::load(&options.site_dir, &config)?;
         let networks = NetworkRegistry::from_config(&config)?;
         Ok(Self { config, programme, networks })
     }

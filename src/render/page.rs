@@ -105,8 +105,9 @@ pub enum Values<'a> {
         posts: Listing<'a>,
         /// Links to the newer and older pages.
         paginator: Paginator,
-        /// Things done and in the programme (bonus Things left out), when it has Things.
-        progress: Option<(usize, usize)>,
+        /// Things done and in the programme (bonus Things left out), and bonus Things done,
+        /// when it has Things.
+        progress: Option<(usize, usize, usize)>,
     },
     /// A post; its comment-link stub comes from site.yaml and the post's summary.
     Post {
@@ -232,9 +233,10 @@ impl PageContext<'_> {
             Values::Home { posts, paginator, progress } => {
                 context.insert_value("posts", posts.value());
                 context.insert("paginator", paginator);
-                if let Some((done, total)) = progress {
+                if let Some((done, total, bonus)) = progress {
                     context.insert("things_done", done);
                     context.insert("things_total", total);
+                    context.insert("bonus_done", bonus);
                 }
             }
             Values::Post { post, previous, next } => {
