@@ -5,18 +5,22 @@
 //!
 //! This module reads one file and knows nothing of posts or templates.
 
+mod cpd;
 mod portfolio;
 mod reflection;
 mod social;
+mod things;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
+pub use cpd::{Area, CodePlace, CpdSettings, Criterion, Framework, Frameworks, Hours, MOST_HOURS_IN_ONE_ACTIVITY};
 pub use portfolio::{PortfolioConfig, PortfolioContent, StatementConfig};
 pub use reflection::{ActionsConfig, ReflectionModel, Section, is_action_heading};
 pub use social::{Author, AuthorLink, Image};
+pub use things::ThingConfig;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::layout::CONFIG_FILE;
@@ -40,7 +44,7 @@ pub struct SiteConfig {
     pub language: String,
     /// The built-in theme or a local one.
     pub theme: Theme,
-    /// The built-in programme, or none.
+    /// The built-in programme, a programme file of the site, or none.
     pub programme: ProgrammeChoice,
     /// Extra or renamed Things, or descriptions for them, by number.
     pub things: BTreeMap<u32, ThingConfig>,
@@ -62,6 +66,10 @@ pub struct SiteConfig {
     pub reflection_model: Option<ReflectionModel>,
     /// How the action plan is checked.
     pub actions: ActionsConfig,
+    /// CPD hours: the yearly target the portfolio measures them against.
+    pub cpd: CpdSettings,
+    /// The frameworks posts give evidence for (`evidence:`), with their codes.
+    pub frameworks: Frameworks,
 }
 
 /// A link of the site's menu, as written in site.yaml.
@@ -79,20 +87,23 @@ pub struct MenuItem {
 }
 
 /// Which programme of numbered Things the posts follow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProgrammeChoice {
     /// The built-in 23 Things for Professional Development.
     Cpd23,
     /// No built-in Things: only those of `things:`.
     None,
+    /// `programmes/NAME.yaml` in the site: another course of numbered Things.
+    File(String),
 }
 
 impl ProgrammeChoice {
     /// As written in site.yaml, for messages.
-    pub fn id(self) -> &'static str {
+    pub fn id(&self) -> &str {
         match self {
             Self::Cpd23 => "cpd23",
             Self::None => "none",
+            Self::File(name) => name,
         }
     }
 }
@@ -162,37 +173,12 @@ struct RawConfig {
     /// `{stale_after_months: 6}`.
     #[serde(default)]
     pub actions: ActionsConfig,
-}
-
-/// A Thing as site.yaml adds or changes it: `24: "Bonus: Mastodon"` (a title), or
-/// `6: {title: …, description: …}`, either key optional for a Thing the programme has.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ThingConfig {
-    /// Its title; none keeps the programme's own.
-    pub title: Option<String>,
-    /// One sentence on what the Thing asks; none keeps the programme's own.
-    pub description: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FullThing {
+    /// `{target_hours: 20}`: CPD hours a year.
     #[serde(default)]
-    title: Option<String>,
+    pub cpd: Option<cpd::RawCpdSettings>,
+    /// What the writer is assessed against.
     #[serde(default)]
-    description: Option<String>,
-}
-
-impl<'de> Deserialize<'de> for ThingConfig {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let expected = "a Thing is a title, or a mapping `{title: \"…\", description: \"…\"}`";
-        Ok(match social::ShortOrFull::<FullThing>::read(deserializer, expected)? {
-            social::ShortOrFull::Short(title) => Self { title: Some(title.trim().to_string()), description: None },
-            social::ShortOrFull::Full(full) => {
-                Self { title: social::non_empty(full.title), description: social::non_empty(full.description) }
-            }
-        })
-    }
+    pub frameworks: Vec<Framework>,
 }
 
 /// How many Things the built-in cpd23 programme has: `things:` may describe them without
@@ -222,6 +208,11 @@ pub struct CommentsConfig {
     /// The link text.
     #[serde(default = "default_comment_label")]
     pub label: String,
+}
+
+/// A programme file's name: a plain word, so `programmes/NAME.yaml` stays in its folder.
+fn is_file_name(name: &str) -> bool {
+    !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 fn default_language() -> String {
@@ -348,8 +339,11 @@ impl RawConfig {
         let programme = match self.programme.trim() {
             "cpd23" => ProgrammeChoice::Cpd23,
             "none" => ProgrammeChoice::None,
+            name if is_file_name(name) => ProgrammeChoice::File(name.to_string()),
             other => {
-                report("programme", format!("unknown programme `{other}`"), "use `cpd23` or `none`");
+                let hint =
+                    "use `cpd23`, `none`, or NAME for a file programmes/NAME.yaml (letters, digits, `-` and `_`)";
+                report("programme", format!("programme `{other}` is not a programme name"), hint);
                 ProgrammeChoice::None
             }
         };
@@ -365,6 +359,12 @@ impl RawConfig {
             ReflectionModel::parse(name).map_err(|(message, hint)| report("reflection_model", message, &hint)).ok()
         });
         self.check_values(&mut report);
+        let cpd = cpd::settings(self.cpd, text).unwrap_or_else(|problem| {
+            problems.push(problem);
+            CpdSettings::default()
+        });
+        let frameworks = Frameworks::new(self.frameworks);
+        problems.extend(cpd::framework_problems(&frameworks, text));
         match base_url {
             Some(base_url) if !problems.has_errors() => Ok(SiteConfig {
                 title: self.title,
@@ -385,6 +385,8 @@ impl RawConfig {
                 portfolio: self.portfolio,
                 reflection_model,
                 actions: self.actions,
+                cpd,
+                frameworks,
             }),
             _ => Err(problems),
         }
@@ -412,7 +414,12 @@ impl RawConfig {
                 report("cname", format!("cname `{cname}` is not a domain name"), "e.g. cname: blog.example.org");
             }
         }
-        let built_in = if self.programme.trim() == "cpd23" { CPD23_THING_COUNT as u32 } else { 0 };
+        // A programme file's Things are checked when it is read.
+        let built_in = match self.programme.trim() {
+            "cpd23" => CPD23_THING_COUNT as u32,
+            "none" => 0,
+            _ => u32::MAX,
+        };
         for (number, thing) in &self.things {
             let titled = thing.title.as_ref().is_some_and(|t| !t.is_empty()) || (1..=built_in).contains(number);
             if *number == 0 || !titled {

@@ -21,6 +21,8 @@ pub const TEMPLATES_DIR: &str = "templates";
 pub const THEMES_DIR: &str = "themes";
 /// Standalone pages: About me, My CPD plan.
 pub const PAGES_DIR: &str = "pages";
+/// Programmes of numbered Things other than the built-in cpd23: `NAME.yaml`.
+pub const PROGRAMMES_DIR: &str = "programmes";
 /// The default output folder.
 pub const OUTPUT_DIR: &str = "public";
 

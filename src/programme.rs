@@ -11,6 +11,8 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::layout::CONFIG_FILE;
 use crate::text::{is_whole_word, slugify};
 
+mod file;
+
 /// The 23 Things of cpd23's 2011 run, in order.
 pub const CPD23_THINGS: [&str; CPD23_THING_COUNT] = [
     "Blogging",
@@ -89,14 +91,24 @@ impl Programme {
         let numbered = |texts: &[&str]| -> BTreeMap<u32, String> {
             texts.iter().enumerate().map(|(i, t)| (i as u32 + 1, t.to_string())).collect()
         };
-        let (name, mut things, mut descriptions) = match config.programme {
+        let (name, things, descriptions) = match &config.programme {
             ProgrammeChoice::Cpd23 => (
                 Some("23 Things for Professional Development".to_string()),
                 numbered(&CPD23_THINGS),
                 numbered(&CPD23_DESCRIPTIONS),
             ),
-            ProgrammeChoice::None => (None, BTreeMap::new(), BTreeMap::new()),
+            ProgrammeChoice::None | ProgrammeChoice::File(_) => (None, BTreeMap::new(), BTreeMap::new()),
         };
+        Self::with_things(config, name, things, descriptions)
+    }
+
+    /// A programme of these Things, extended or renamed by site.yaml's `things`.
+    fn with_things(
+        config: &SiteConfig,
+        name: Option<String>,
+        mut things: BTreeMap<u32, String>,
+        mut descriptions: BTreeMap<u32, String>,
+    ) -> Self {
         let built_in: Vec<u32> = things.keys().copied().collect();
         for (number, thing) in &config.things {
             // A title alone renames the Thing and keeps its description (config checked

@@ -18,6 +18,11 @@ use crate::programme::{NetworkRegistry, Programme};
 use crate::route::{Route, SECTIONS};
 
 pub use actions::Action;
+mod evidence;
+mod hours;
+
+pub use evidence::{AreaEvidence, CriterionEvidence, EvidenceCell, FrameworkEvidence};
+pub use hours::{Activity, HoursSummary, YearHours};
 
 // A fast hash for the many short keys (slugs) grouped on every rebuild; order never
 // depends on it (groups are sorted by name).

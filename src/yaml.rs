@@ -297,6 +297,57 @@ pub fn value_position(text: &str, value: &str, first_line: usize) -> Option<(usi
     })
 }
 
+/// Where `token` is written inside the value of the top-level `key` (on its line, or on the
+/// indented or `- ` lines below it), as a whole token: a key of a nested mapping (`hours` in
+/// `cpd: {hours: 500}`) or an item of a list (`PKSB-9` in `evidence: [PKSB-8, PKSB-9]`). With
+/// `of_value`, the token must be a key and the place is that of its value. For errors found
+/// after parsing in values nested too deep for [`key_position`].
+pub fn position_within(
+    text: &str,
+    key: &str,
+    first_line: usize,
+    token: &str,
+    of_value: bool,
+) -> Option<(usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines.iter().position(|line| {
+        line.strip_prefix(key).is_some_and(|rest| rest.trim_start_matches([' ', '\t']).starts_with(':'))
+    })?;
+    let block =
+        lines[start + 1..].iter().take_while(|line| line.is_empty() || line.starts_with([' ', '\t', '-', '#'])).count();
+    (start..=start + block).find_map(|index| {
+        let line = lines[index];
+        let from = if index == start { key.len() } else { 0 };
+        let at = token_at(line, from, token, of_value)?;
+        Some((first_line + index, line[..at].chars().count() + 1))
+    })
+}
+
+/// The byte offset of `token` as a whole token in `line` from `from` (of the value after it,
+/// with `of_value`).
+fn token_at(line: &str, from: usize, token: &str, of_value: bool) -> Option<usize> {
+    let before_ok = |c: Option<char>| c.is_none_or(|c| matches!(c, ' ' | '\t' | '[' | '{' | ',' | '"' | '\''));
+    let after_ok =
+        |c: Option<char>| c.is_none_or(|c| matches!(c, ' ' | '\t' | ']' | '}' | ',' | '"' | '\'' | ':' | '#'));
+    let mut search = from;
+    while let Some(found) = line.get(search..)?.find(token) {
+        let at = search + found;
+        let end = at + token.len();
+        search = end;
+        if !before_ok(line[..at].chars().next_back()) || !after_ok(line[end..].chars().next()) {
+            continue;
+        }
+        if !of_value {
+            return Some(at);
+        }
+        let rest = line[end..].trim_start_matches(['"', '\'']).trim_start();
+        if let Some(value) = rest.strip_prefix(':') {
+            return Some(line.len() - value.trim_start().len());
+        }
+    }
+    None
+}
+
 /// The first line whose value opens a quote it does not close: (0-based line, 1-based column).
 fn unclosed_quote(text: &str) -> Option<(usize, usize)> {
     text.lines().enumerate().find_map(|(index, line)| {
@@ -330,15 +381,20 @@ fn strip_position(message: &str) -> &str {
 
 /// Turns serde's "unknown field `x`, expected one of `a`, `b`" into our wording plus a hint.
 fn explain_unknown_field(message: &str) -> (String, Option<String>) {
+    // A field of a nested value comes with its path: `networks[0]: unknown field `nme``.
+    let (path, message) = match message.find("unknown field `") {
+        Some(at) if at > 0 && message[..at].ends_with(": ") => message.split_at(at),
+        _ => ("", message),
+    };
     let Some(rest) = message.strip_prefix("unknown field `") else {
-        return (message.to_string(), None);
+        return (format!("{path}{message}"), None);
     };
     let Some((field, expected)) = rest.split_once('`') else {
         return (message.to_string(), None);
     };
     let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
     let (message, hint, _) = unknown_key(field, &known);
-    (message, Some(hint))
+    (format!("{path}{message}"), Some(hint))
 }
 
 /// "unknown key `titel`", a hint naming the known keys, and the closest of them.
@@ -400,6 +456,16 @@ mod tests {
         let unknown = mapping.unknown_keys(&["title", "draft"]);
         assert_eq!(unknown.len(), 1, "keys taken are not looked at again: {unknown:?}");
         assert_eq!((unknown[0].0.line, unknown[0].0.column, unknown[0].1), (5, 1, Some("title")));
+    }
+
+    #[test]
+    fn finds_tokens_inside_a_value() {
+        let text = "title: x\ncpd: {hours: 500, hour: 2}\nevidence:\n  - PKSB-8.1\n  - PKSB-8\nnext: PKSB-8\n";
+        assert_eq!(position_within(text, "cpd", 2, "hours", true), Some((3, 14)));
+        assert_eq!(position_within(text, "cpd", 2, "hour", false), Some((3, 19)));
+        assert_eq!(position_within(text, "evidence", 2, "PKSB-8", false), Some((6, 5)));
+        assert_eq!(position_within("evidence: [A-1, A]\n", "evidence", 1, "A", false), Some((1, 17)));
+        assert_eq!(position_within(text, "title", 2, "PKSB-8", false), None);
     }
 
     #[test]

@@ -68,7 +68,7 @@ proptest! {
     #[test]
     fn loading_any_post_never_panics_and_errors_point_inside_it(text in prop_oneof![post_like(), "(.|\\n){0,300}"]) {
         let (programme, networks) = context_parts();
-        let context = PostContext { programme: &programme, networks: &networks };
+        let context = PostContext { programme: &programme, networks: &networks, frameworks: &Default::default() };
         let source = Path::new("posts/x.md");
         match Post::from_source(source, &text, &context) {
             Ok(post) => {

@@ -52,7 +52,7 @@ fn bonus_things_do_not_count_against_progress_and_single_posts_are_linked_direct
     );
     site.build();
     let things = site.page("things/index.html");
-    assert!(things.contains("<strong>4 of 23 Things</strong> done, and 1 bonus Thing"), "{things}");
+    assert!(things.contains("<strong>4 of 23 Things</strong> done, plus 1 bonus"), "{things}");
     assert!(things.contains("<span class=\"thing-bonus\">Bonus</span>"));
     // Thing 1 has one post: its row goes straight to it; Thing 6 has two: to the Thing's page.
     assert!(things.contains(r#"<a class="thing-title" href="/blog/posts/blogging/">"#), "{things}");

@@ -51,18 +51,44 @@ pub fn run(site: &Path, args: ThingsArgs, verbosity: Verbosity) -> u8 {
     let total = site.programme.core_len();
     let percent = (done * 100).checked_div(total).unwrap_or(0);
     let programme = site.programme.name.as_deref().unwrap_or("the programme");
-    let _ = writeln!(out, "\n{done} of {total} Things reflected on ({percent}%) in {programme}.");
     let bonus = site.bonus_done();
-    if bonus > 0 {
-        let _ = writeln!(out, "Plus {bonus} bonus Thing{}.", if bonus == 1 { "" } else { "s" });
-    }
+    let bonus = if bonus > 0 { format!(", plus {bonus} bonus") } else { String::new() };
+    let _ = writeln!(out, "\n{done} of {total} Things reflected on ({percent}%){bonus} in {programme}.");
     let general = site.posts.iter().filter(|p| p.things.is_empty()).count();
     if general > 0 {
         let _ = writeln!(out, "Plus {general} general reflection{}.", if general == 1 { "" } else { "s" });
     }
+    out.push_str(&hours_lines(&site.cpd_hours()));
     // A closed pipe (`cpdblog things | head`) is not an error.
     let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes());
     EXIT_OK
+}
+
+/// The CPD hours, a line a year against the target, then the total; nothing when no post
+/// records hours.
+fn hours_lines(hours: &crate::site::HoursSummary) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    if hours.activities.is_empty() {
+        return out;
+    }
+    let activities = |n: usize| format!("{n} activit{}", if n == 1 { "y" } else { "ies" });
+    let target = hours.target.map_or_else(String::new, |target| format!(" (target: {target} a year)"));
+    let _ = writeln!(out, "\nCPD hours{target}");
+    for year in &hours.years {
+        let status = match hours.target {
+            Some(target) if year.hours >= target => ", target met".to_string(),
+            Some(target) => {
+                let short = crate::config::Hours::from_hundredths(target.hundredths() - year.hours.hundredths());
+                format!(", {short} short")
+            }
+            None => String::new(),
+        };
+        let _ =
+            writeln!(out, "{:>6}  {:>7}  {}{status}", year.year, year.hours.to_string(), activities(year.activities));
+    }
+    let _ = writeln!(out, "{:>6}  {:>7}  {}", "Total", hours.total.to_string(), activities(hours.activities.len()));
+    out
 }
 
 /// `text` in at most `width` characters: cut at the last whole word, with an ellipsis.

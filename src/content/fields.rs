@@ -213,6 +213,18 @@ impl<'a> Fields<'a> {
         self.report(YamlError { line, column, message, hint: Some(hint.into()) });
     }
 
+    /// Reports `message` at `token` inside the value of `key` (a key of a nested mapping, or
+    /// with `of_value` its value; or an item of a list), or at `key` when it cannot be found.
+    pub fn error_within(&mut self, key: &Key, token: &str, of_value: bool, message: String, hint: impl Into<String>) {
+        let split = &self.split;
+        let place =
+            key.names.iter().find_map(|name| yaml::position_within(split.yaml, name, split.yaml_line, token, of_value));
+        match place {
+            Some((line, column)) => self.report(YamlError { line, column, message, hint: Some(hint.into()) }),
+            None => self.error_at(key, message, hint),
+        }
+    }
+
     /// Reports a required key that has no value, unless an unknown key was already reported
     /// as most likely meaning it (`titel:` says "did you mean `title`?" once, not twice).
     pub fn missing(&mut self, key: &Key, message: String, hint: &str) {

@@ -3,6 +3,7 @@
 //! in that file; nothing here renders HTML or writes files.
 
 mod actions;
+mod cpd;
 pub mod date;
 mod fields;
 pub mod frontmatter;
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Deserializer};
 
 pub use actions::ActionItem;
+pub use cpd::CpdActivity;
 pub use date::PostDate;
 pub use page::{MenuPlace, SitePage, WrittenPage};
 pub use post::{Comment, Post, PostContext, Term, slug_from_file_name};
@@ -126,7 +128,7 @@ mod tests {
     fn read_back(written: &Written, body: &str) -> Post {
         let config = SiteConfig::parse("title: T\nbase_url: https://x.org/\n").unwrap();
         let (programme, networks) = (Programme::from_config(&config), NetworkRegistry::from_config(&config).unwrap());
-        let context = PostContext { programme: &programme, networks: &networks };
+        let context = PostContext { programme: &programme, networks: &networks, frameworks: &config.frameworks };
         let text = written.to_file(body).unwrap();
         Post::from_source(Path::new("posts/2011-07-18-x.md"), &text, &context).unwrap_or_else(|e| panic!("{e}\n{text}"))
     }

@@ -5,9 +5,11 @@ use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
+use super::cpd::{CpdActivity, take_cpd, take_evidence};
 use super::fields::{ALIASES, DATE, DRAFT, Fields, Key, SUMMARY};
 use super::frontmatter::{RawComment, Thread};
 use super::{PostDate, Text};
+use crate::config::Frameworks;
 use crate::diagnostic::Diagnostics;
 use crate::markdown::OPTIONS;
 use crate::programme::{NetworkRegistry, Programme};
@@ -21,6 +23,8 @@ pub struct PostContext<'a> {
     pub programme: &'a Programme,
     /// The networks a post may name.
     pub networks: &'a NetworkRegistry,
+    /// The framework codes a post's `evidence:` may name.
+    pub frameworks: &'a Frameworks,
 }
 
 /// A network or tag as a post names it: the display name and its URL segment.
@@ -92,6 +96,10 @@ pub struct Post {
     pub model: Option<crate::config::ReflectionModel>,
     /// The task items of its action section, in order.
     pub actions: Vec<super::ActionItem>,
+    /// The CPD activity it records, if any: hours, what, when.
+    pub cpd: Option<CpdActivity>,
+    /// Framework codes it gives evidence for, as declared in site.yaml.
+    pub evidence: Vec<String>,
 }
 
 /// Longest summary taken from a first paragraph, in characters.
@@ -100,7 +108,7 @@ const SUMMARY_LIMIT: usize = 300;
 /// The keys a post's frontmatter may hold, in the order the help lists them.
 const KNOWN: &[&str] = &[
     "title", "date", "thing", "things", "networks", "tags", "draft", "slug", "summary", "aliases", "image", "comments",
-    "model",
+    "model", "cpd", "evidence",
 ];
 
 const TITLE: Key =
@@ -143,6 +151,7 @@ impl Post {
         let aliases = check.aliases();
         let image = check.fields.take_image();
         let model = check.fields.take_model();
+        let (cpd, evidence) = (take_cpd(&mut check.fields), take_evidence(&mut check.fields, context.frameworks));
         let fields = check.fields;
         let (body, body_line) = (fields.split.body, fields.split.body_line);
         let post = date.map(|date| Post {
@@ -167,6 +176,8 @@ impl Post {
             image,
             actions: super::actions::action_items(body, body_line, model),
             model,
+            cpd,
+            evidence,
         });
         fields.finish(post)
     }
@@ -394,7 +405,7 @@ mod tests {
         let config = SiteConfig::parse("title: T\nbase_url: https://x.org/\n").unwrap();
         let programme = Programme::from_config(&config);
         let networks = NetworkRegistry::from_config(&config).unwrap();
-        f(&PostContext { programme: &programme, networks: &networks })
+        f(&PostContext { programme: &programme, networks: &networks, frameworks: &config.frameworks })
     }
 
     fn load(name: &str, text: &str) -> Result<Post, Diagnostics> {

@@ -6,12 +6,14 @@ use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::display_path;
-use crate::layout::{CONFIG_FILE, PAGES_DIR, POSTS_DIR, STATIC_DIR, TEMPLATES_DIR, THEMES_DIR, is_markdown};
+use crate::layout::{
+    CONFIG_FILE, PAGES_DIR, POSTS_DIR, PROGRAMMES_DIR, STATIC_DIR, TEMPLATES_DIR, THEMES_DIR, is_markdown,
+};
 
 /// What a batch of file-system events means for the site.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Changed {
-    /// site.yaml, templates or a theme's templates changed: read and render everything.
+    /// site.yaml, a programme file, templates or a theme's templates changed: read and render everything.
     pub everything: bool,
     /// Post files (relative to the site) created, changed or deleted.
     pub posts: BTreeSet<PathBuf>,
@@ -56,6 +58,7 @@ impl Changed {
                 first == STATIC_DIR || (first == THEMES_DIR && parts.get(2).is_some_and(|p| p == STATIC_DIR));
             // Pages shape the menu of every page: a change to one is a change to everything.
             let shapes_everything = first == CONFIG_FILE && parts.len() == 1
+                || first == PROGRAMMES_DIR
                 || first == TEMPLATES_DIR
                 || (first == THEMES_DIR && !is_static)
                 || (first == PAGES_DIR && is_markdown(name) && !parts.iter().any(|p| p.starts_with('.')));
@@ -142,6 +145,7 @@ mod tests {
         assert_eq!(c.files, BTreeSet::from(["posts/a.md".to_string()]));
         assert!(classify(&["public/a.html", "README.md", "posts/photo.jpg", "posts/.hidden.md"]).is_empty());
         assert!(classify(&["site.yaml"]).everything);
+        assert!(classify(&["programmes/rudai23.yaml"]).everything, "a programme file shapes every page");
         assert!(classify(&["templates/post.html"]).everything);
         assert!(classify(&["themes/mine/templates/base.html"]).everything);
         let css = classify(&["static/style.css", "themes/mine/static/extra.css"]);

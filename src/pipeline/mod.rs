@@ -88,14 +88,14 @@ impl Settings {
         if let Some(base_url) = &options.base_url {
             config = config.with_base_url(base_url)?;
         }
-        let programme = Programme::from_config(&config);
+        let programme = Programme::load(&options.site_dir, &config)?;
         let networks = NetworkRegistry::from_config(&config)?;
         Ok(Self { config, programme, networks })
     }
 
     /// What posts are checked against.
     pub fn post_context(&self) -> PostContext<'_> {
-        PostContext { programme: &self.programme, networks: &self.networks }
+        PostContext { programme: &self.programme, networks: &self.networks, frameworks: &self.config.frameworks }
     }
 
     /// The site model of these posts, with the drafts and future posts `options` asks for.

@@ -8,6 +8,7 @@ mod actions;
 pub mod context;
 pub mod page;
 pub mod portfolio;
+pub mod portfolio_evidence;
 pub mod search;
 pub mod sitemap;
 pub mod templates;
@@ -377,7 +378,8 @@ mod tests {
         let config = crate::config::SiteConfig::parse("title: T\nbase_url: https://x.org/\n").unwrap();
         let programme = crate::programme::Programme::from_config(&config);
         let networks = crate::programme::NetworkRegistry::from_config(&config).unwrap();
-        let context = crate::content::PostContext { programme: &programme, networks: &networks };
+        let context =
+            crate::content::PostContext { programme: &programme, networks: &networks, frameworks: &config.frameworks };
         let text = format!("---\ntitle: T\ndate: 2011-01-01\n---\n{}", "word ".repeat(2_000));
         let post = Post::from_source(std::path::Path::new("posts/x.md"), &text, &context).unwrap();
         assert!(check_page_size(&post, 4 * 1024 * 1024 + 100_000).is_ok(), "a theme's worth over the text is fine");

@@ -80,6 +80,10 @@ pub struct Portfolio<'a> {
     pub cover: super::portfolio::Cover,
     /// The action points of every reflection, open first.
     pub actions: super::actions::ActionPlan,
+    /// CPD hours, per year and in all, and the activities; none when there are none.
+    pub hours: Option<super::portfolio_evidence::HoursValues>,
+    /// The evidence for each framework of site.yaml.
+    pub evidence: Vec<super::portfolio_evidence::FrameworkValues>,
 }
 
 /// A section of the portfolio.
@@ -105,8 +109,9 @@ pub enum Values<'a> {
         posts: Listing<'a>,
         /// Links to the newer and older pages.
         paginator: Paginator,
-        /// Things done and in the programme (bonus Things left out), when it has Things.
-        progress: Option<(usize, usize)>,
+        /// Things done and in the programme (bonus Things left out), and bonus Things done,
+        /// when it has Things.
+        progress: Option<(usize, usize, usize)>,
     },
     /// A post; its comment-link stub comes from site.yaml and the post's summary.
     Post {
@@ -232,9 +237,10 @@ impl PageContext<'_> {
             Values::Home { posts, paginator, progress } => {
                 context.insert_value("posts", posts.value());
                 context.insert("paginator", paginator);
-                if let Some((done, total)) = progress {
+                if let Some((done, total, bonus)) = progress {
                     context.insert("things_done", done);
                     context.insert("things_total", total);
+                    context.insert("bonus_done", bonus);
                 }
             }
             Values::Post { post, previous, next } => {
@@ -369,6 +375,8 @@ impl Portfolio<'_> {
         portfolio.insert("last_date_iso".into(), Value::from(self.last_date_iso.clone()));
         super::portfolio::insert_cover(&mut portfolio, &self.cover, config);
         portfolio.insert("actions".into(), Value::from_serializable(&self.actions));
+        portfolio.insert("hours".into(), Value::from_serializable(&self.hours));
+        portfolio.insert("evidence".into(), Value::from_serializable(&self.evidence));
         Value::from(portfolio)
     }
 }

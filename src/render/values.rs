@@ -22,7 +22,8 @@ impl Renderer<'_> {
             next_url: (n < total_pages).then(|| Route::Home(n + 1).url(base)),
         };
         let site = self.site;
-        let progress = (site.programme.core_len() > 0).then(|| (site.things_done(), site.programme.core_len()));
+        let progress =
+            (site.programme.core_len() > 0).then(|| (site.things_done(), site.programme.core_len(), site.bonus_done()));
         Values::Home { posts: self.listing(start..end), paginator, progress }
     }
 
@@ -185,6 +186,8 @@ impl Renderer<'_> {
             last_date_iso: site.posts.first().map(|p| p.date.iso()),
             cover: super::portfolio::Cover::of(site),
             actions: self.action_plan(),
+            hours: self.portfolio_hours(),
+            evidence: self.portfolio_evidence(),
         }
     }
 }
