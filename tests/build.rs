@@ -316,7 +316,7 @@ fn example_site_builds_every_contract_path() {
     let err = stderr(&out);
     assert_eq!(err.matches("warning:").count(), 2, "the example site should build cleanly:\n{err}");
     assert!(
-        err.contains("2011-10-24-thing-23-reflection-and-what-next.md:24:1: warning: an action still open"),
+        err.contains("2011-10-24-thing-23-reflection-and-what-next.md:25:1: warning: an action still open"),
         "{err}"
     );
     assert!(
