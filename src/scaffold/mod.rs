@@ -20,6 +20,11 @@ const FILES: &[(&str, &str)] = &[
     (".github/workflows/pages.yml", include_str!("pages.yml")),
 ];
 
+/// The release of cpdblog doing the `init`: the Pages workflow installs this one.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// Where cpdblog's releases are published (Cargo.toml's `repository`).
+const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
 /// What `init` fills in.
 #[derive(Debug, Clone, Copy)]
 pub struct Init<'a> {
@@ -73,10 +78,13 @@ pub fn init(dir: &Path, options: Init) -> Result<Vec<PathBuf>, Diagnostic> {
     Ok(written)
 }
 
-/// A scaffold file with today's date and, with `github`, the site's address and comment
-/// link filled in.
+/// A scaffold file with today's date, this release's version and, with `github`, the
+/// site's address and comment link filled in.
 fn fill_in(path: &str, contents: &str, today: &str, github: Option<&GitHubRepo>) -> String {
     let mut text = contents.replace("date: DATE", &format!("date: {today}"));
+    if path.ends_with("pages.yml") {
+        text = text.replace("@VERSION@", VERSION).replace("@REPOSITORY@", REPOSITORY);
+    }
     if let (Some(repo), "site.yaml") = (github, path) {
         text = text
             .replace(
@@ -108,5 +116,10 @@ mod tests {
         let filled = fill_in("site.yaml", site, "2026-12-01", Some(&repo));
         assert!(filled.contains("base_url: \"https://alex.github.io/cpd/\"\n"), "{filled}");
         assert!(filled.contains("\ncomments:\n  url: \"https://github.com/alex/cpd/issues/new?"), "{filled}");
+        let workflow = FILES.iter().find(|(path, _)| path.ends_with("pages.yml")).unwrap().1;
+        let filled = fill_in(".github/workflows/pages.yml", workflow, "2026-12-01", None);
+        assert!(!filled.contains("@VERSION@") && !filled.contains("@REPOSITORY@"), "{filled}");
+        assert!(filled.contains(&format!("CPDBLOG_VERSION: \"{VERSION}\"")), "{filled}");
+        assert!(filled.contains(&format!("CPDBLOG_RELEASES: \"{REPOSITORY}/releases/download\"")), "{filled}");
     }
 }
