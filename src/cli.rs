@@ -51,6 +51,10 @@ pub struct InitArgs {
     /// Write into a folder that is not empty, replacing files of the same names.
     #[arg(long)]
     pub force: bool,
+    /// The GitHub repository the blog will be published from: sets base_url to its GitHub
+    /// Pages address and the comment link to a new issue there.
+    #[arg(long, value_name = "OWNER/REPO")]
+    pub github: Option<String>,
 }
 
 /// `cpdblog new`.

@@ -208,3 +208,30 @@ fn base_url_comes_from_the_environment_for_ci() {
     assert!(site.page("index.html").contains("href=\"/cpd/things/\""));
     assert!(site.page("atom.xml").contains("https://someone.github.io/cpd/posts/"));
 }
+
+#[test]
+fn init_with_github_says_how_to_publish_and_refuses_what_is_not_a_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    let init = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cpdblog"))
+            .arg("init")
+            .args(args)
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let wrong = init(&["wrong", "--github", "alex"]);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(stderr(&wrong).contains("`alex` is not a GitHub repository"), "{}", stderr(&wrong));
+    assert!(stderr(&wrong).contains("--github alex/cpd-blog"), "{}", stderr(&wrong));
+    assert!(!dir.path().join("wrong").exists(), "nothing written");
+
+    let out = init(&["blog", "--github", "https://github.com/Alex/cpd"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(said.contains("git remote add origin https://github.com/Alex/cpd.git"), "{said}");
+    assert!(said.contains("The blog appears at https://alex.github.io/cpd/"), "{said}");
+    let config = std::fs::read_to_string(dir.path().join("blog/site.yaml")).unwrap();
+    assert!(config.contains("base_url: \"https://alex.github.io/cpd/\""), "{config}");
+}

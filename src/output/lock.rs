@@ -1,7 +1,9 @@
 //! One writer at a time: an exclusive lock on the site's own site.yaml (opened to read, so
 //! nothing is added to the site) while a build swaps its output in or an import fills posts/.
 //! A second `cpdblog build` of the same site waits for the first to finish instead of
-//! interleaving with it; the lock goes when the process does, however it ends.
+//! interleaving with it; the lock goes when the process does, however it ends. On Windows,
+//! where a locked file cannot be read or written by anyone else, the lock is on a file of its
+//! own in the temporary folder instead, so an editor can still save site.yaml meanwhile.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
@@ -19,10 +21,7 @@ impl Lock {
     /// Takes the lock on the file at `path`. When another process holds it, calls `waiting`
     /// once, then waits.
     pub fn acquire(path: &Path, waiting: impl FnOnce()) -> Result<Self, Diagnostic> {
-        let file = OpenOptions::new()
-            .read(true)
-            .open(path)
-            .map_err(|e| Diagnostic::io(format!("cannot open {} to lock it: {e}", path.display())))?;
+        let file = open(path).map_err(|e| Diagnostic::io(format!("cannot open {} to lock it: {e}", path.display())))?;
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
@@ -40,6 +39,22 @@ impl Lock {
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// The file locked for `path`: `path` itself, opened to read, so nothing is added to the site.
+#[cfg(not(windows))]
+fn open(path: &Path) -> std::io::Result<File> {
+    OpenOptions::new().read(true).open(path)
+}
+
+/// The file locked for `path` on Windows: `cpdblog-HASH.lock` in the temporary folder, named
+/// after the full path of `path` (FNV-1a, the same in every cpdblog version).
+#[cfg(windows)]
+fn open(path: &Path) -> std::io::Result<File> {
+    let full = std::fs::canonicalize(path)?.to_string_lossy().to_lowercase();
+    let hash = full.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let lock = std::env::temp_dir().join(format!("cpdblog-{hash:016x}.lock"));
+    OpenOptions::new().read(true).write(true).create(true).truncate(false).open(lock)
 }
 
 #[cfg(test)]
