@@ -365,6 +365,10 @@ fn the_portfolio_prints_on_a_few_full_a4_pages_with_every_reflection() {
         "{flat}"
     );
     assert!(flat.contains("Professional networks used"), "{flat}");
+    // The hours against the target, the evidence with its gap, the action plan.
+    assert!(flat.contains("25 hours of CPD in all, against a target of 20 hours a year"), "{flat}");
+    assert!(flat.contains("LEAD: Leading and managing change No evidence yet."), "{flat}");
+    assert!(flat.contains("Action plan") && flat.contains("Submit my Chartership portfolio"), "{flat}");
     for absent in ["Skip to content", "Subscribe", "print this page", "Home Things Networks"] {
         assert!(!flat.contains(absent), "`{absent}` is not printed");
     }
