@@ -19,6 +19,37 @@ fn syntaxes() -> &'static SyntaxSet {
 /// Highlights `code` as `language` (a name or file extension, e.g. `python`, `rs`, `sh`).
 /// Returns the inner HTML of the `<code>` element, or `None` for an unknown language.
 pub fn highlight(code: &str, language: &str) -> Option<String> {
+    // A post's code is highlighted for its page, then again for each feed and the portfolio
+    // that carry it: the first result is kept (syntect is most of a build's time).
+    let key = ahash::RandomState::with_seeds(7, 7, 7, 7).hash_one((language, code));
+    let kept = HIGHLIGHTED.lock().ok().and_then(|cache| {
+        let (kept_language, kept_code, html) = cache.get(&key)?;
+        (kept_language == language && kept_code == code).then(|| html.clone())
+    });
+    if let Some(html) = kept {
+        return html;
+    }
+    let highlighted = highlight_uncached(code, language);
+    if let Ok(mut cache) = HIGHLIGHTED.lock() {
+        if cache.len() >= CACHED_BLOCKS {
+            cache.clear();
+        }
+        cache.insert(key, (language.to_string(), code.to_string(), highlighted.clone()));
+    }
+    highlighted
+}
+
+/// Most code blocks whose highlighting is kept (a live preview highlights each new version
+/// of a block it is shown).
+const CACHED_BLOCKS: usize = 4096;
+
+type Cache = std::collections::HashMap<u64, (String, String, Option<String>), ahash::RandomState>;
+
+/// Highlighted code blocks by a hash of their language and code.
+static HIGHLIGHTED: std::sync::LazyLock<std::sync::Mutex<Cache>> =
+    std::sync::LazyLock::new(|| std::sync::Mutex::new(Cache::default()));
+
+fn highlight_uncached(code: &str, language: &str) -> Option<String> {
     let set = syntaxes();
     let syntax = set.find_syntax_by_token(language)?;
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
@@ -53,6 +84,14 @@ mod tests {
         let html = highlight("def f():\n    return 1\n", "python").unwrap();
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(highlight("x", "no-such-language").is_none());
+    }
+
+    #[test]
+    fn a_block_highlighted_again_comes_from_the_cache_the_same() {
+        let first = highlight("total = 41 + 1\n", "python");
+        assert_eq!(highlight("total = 41 + 1\n", "python"), first);
+        assert_eq!(first, highlight_uncached("total = 41 + 1\n", "python"));
+        assert_ne!(highlight("total = 41 + 1\n", "rust"), first, "the language is part of the key");
     }
 
     #[test]

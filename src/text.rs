@@ -198,7 +198,8 @@ pub fn prose_word_starts(markdown: &str) -> impl Iterator<Item = usize> + '_ {
             let word = &markdown[start..];
             let end = start + word.find(char::is_whitespace).unwrap_or(word.len());
             // A comment may start inside a word (`text<!-- note -->`): the word ends there.
-            let end = match markdown[start..end].find("<!--").filter(|&i| i > 0) {
+            let word = &markdown[start..end];
+            let end = match word.contains('<').then(|| word.find("<!--")).flatten().filter(|&i| i > 0) {
                 Some(comment) => start + comment,
                 None => end,
             };
