@@ -24,6 +24,11 @@ pub struct ActionItem {
 
 /// The action points of a body that starts at file line `body_line`, in order.
 pub fn action_items(body: &str, body_line: usize, model: Option<ReflectionModel>) -> Vec<ActionItem> {
+    // Without a task item (`[ ]` or `[x]`) there is nothing to gather: most posts need no
+    // second reading of their Markdown.
+    if !body.contains("[ ]") && !body.contains("[x]") && !body.contains("[X]") {
+        return Vec::new();
+    }
     let outline = Outline::of(body);
     let mut items = Vec::new();
     for (i, heading) in outline.headings.iter().enumerate() {
