@@ -199,7 +199,7 @@ pub enum Values<'a> {
         sources: u64,
     },
     /// A document file of the search index.
-    SearchDoc(super::search::DocInputs<'a>),
+    SearchDoc(super::search::DocInputs),
     /// A standalone page.
     Standalone {
         /// The page.

@@ -9,16 +9,17 @@ use crate::render::page::Values;
 use crate::render::{Renderer, hash_of};
 use crate::route::Route;
 
-/// What document file N is made from, hashed by a hash of its source.
-#[derive(Debug, Clone)]
-pub struct DocInputs<'a> {
-    /// The file's values.
-    pub file: DocFile<'a>,
-    /// A hash of everything they come from.
+/// What document file N is made from, hashed by a hash of its source. The file's values are
+/// made only when it is written (a preview fingerprints 10,000 of these on every save).
+#[derive(Debug, Clone, Copy)]
+pub struct DocInputs {
+    /// The document's number.
+    pub number: usize,
+    /// A hash of everything it comes from.
     pub hash: u64,
 }
 
-impl Hash for DocInputs<'_> {
+impl Hash for DocInputs {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.hash.hash(state);
     }
@@ -37,28 +38,41 @@ impl Renderer<'_> {
         if n < posts { &self.prepared[posts - 1 - n].search } else { &self.page_search[n - posts].0 }
     }
 
+    /// What document `n` is made from.
+    pub(in crate::render) fn search_doc(&self, n: usize) -> DocInputs {
+        let posts = self.prepared.len();
+        let hash = if n < posts {
+            self.prepared[posts - 1 - n].post_hash
+        } else {
+            let page = &self.site.pages[n - posts];
+            hash_of(&(&page.slug, &page.title, &page.date, &self.page_search[n - posts].1))
+        };
+        DocInputs { number: n, hash }
+    }
+
     /// What document `n` shows as a search result.
-    pub(in crate::render) fn search_doc(&self, n: usize) -> DocInputs<'_> {
+    fn search_doc_file(&self, n: usize) -> Vec<u8> {
         let posts = self.prepared.len();
         if n < posts {
             let prepared = &self.prepared[posts - 1 - n];
             let summary = &prepared.summary;
-            let file = DocFile {
+            return doc_file(&DocFile {
                 url: summary.url.clone(),
                 title: &summary.title,
                 date: Some(summary.date.clone()),
                 things: summary.things.iter().map(|t| t.label.as_str()).collect(),
                 text: Text::Of(&self.site.posts[posts - 1 - n].body),
-            };
-            return DocInputs { file, hash: prepared.post_hash };
+            });
         }
         let page = &self.site.pages[n - posts];
         let (_, text) = &self.page_search[n - posts];
-        let url = Route::Page(page.slug.clone()).url(&self.site.base);
-        let date = page.date.as_ref().map(|d| d.human());
-        let hash = hash_of(&(&url, &page.title, &date, text));
-        let file = DocFile { url, title: &page.title, date, things: Vec::new(), text: Text::Made(text) };
-        DocInputs { file, hash }
+        doc_file(&DocFile {
+            url: Route::Page(page.slug.clone()).url(&self.site.base),
+            title: &page.title,
+            date: page.date.as_ref().map(|d| d.human()),
+            things: Vec::new(),
+            text: Text::Made(text),
+        })
     }
 
     /// What `search/meta.json` says.
@@ -97,8 +111,10 @@ impl Renderer<'_> {
     pub(in crate::render) fn search_file(&self, values: &Values<'_>) -> Option<Vec<u8>> {
         match values {
             Values::SearchMeta(meta) => Some(meta_file(meta)),
-            Values::SearchWords { key, .. } => Some(words_file(&self.corpus, *key, |n| self.search_words(n))),
-            Values::SearchDoc(inputs) => Some(doc_file(&inputs.file)),
+            Values::SearchWords { key, .. } => {
+                Some(words_file(&self.corpus, *key, self.search_doc_count(), |n| self.search_words(n)))
+            }
+            Values::SearchDoc(inputs) => Some(self.search_doc_file(inputs.number)),
             _ => None,
         }
     }

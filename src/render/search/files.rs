@@ -17,8 +17,10 @@ pub struct Corpus {
     pub keys: Keys,
     /// Per word file, a hash of its contents' sources.
     hashes: Vec<u64>,
-    /// Per word file, the documents with words in it: (document, index of its run).
-    members: Vec<Vec<(u32, u32)>>,
+    /// Per word file, the documents with words in it: (document, index of its run). Made
+    /// the first time a word file is written (a preview save that changes no word, or only
+    /// defers them, never needs it).
+    members: std::sync::OnceLock<Vec<Vec<(u32, u32)>>>,
 }
 
 impl Corpus {
@@ -26,17 +28,28 @@ impl Corpus {
     pub fn new<'a>(docs: impl IntoIterator<Item = &'a DocWords>) -> Self {
         let mut keys = Keys::default();
         let mut hashes = vec![0u64; KEY_COUNT];
-        let mut members = vec![Vec::new(); KEY_COUNT];
         for (number, doc) in docs.into_iter().enumerate() {
             let mixed = (number as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            for (index, run) in doc.runs.iter().enumerate() {
+            for run in &doc.runs {
                 keys.insert(run.key as usize);
                 let slot = &mut hashes[run.key as usize];
                 *slot = (slot.rotate_left(5) ^ run.hash as u64 ^ mixed).wrapping_mul(0x0100_0000_01b3);
-                members[run.key as usize].push((number as u32, index as u32));
             }
         }
-        Self { keys, hashes, members }
+        Self { keys, hashes, members: std::sync::OnceLock::new() }
+    }
+
+    /// Per word file, the documents with words in it, made once from `docs` (`count` of them).
+    fn members<'a>(&self, count: usize, doc: &impl Fn(usize) -> &'a DocWords) -> &[Vec<(u32, u32)>] {
+        self.members.get_or_init(|| {
+            let mut members = vec![Vec::new(); KEY_COUNT];
+            for number in 0..count {
+                for (index, run) in doc(number).runs.iter().enumerate() {
+                    members[run.key as usize].push((number as u32, index as u32));
+                }
+            }
+            members
+        })
     }
 
     /// What word file `key` is made from, as one number.
@@ -52,10 +65,10 @@ impl Corpus {
 
 /// Word file `key`: `{"word": [TITLE, TERMS, HEADING, TEXT], …}`, each a set of document
 /// numbers (the documents holding the word at best there), empty sets at the end left out.
-/// `doc` gives document N's words.
-pub fn words_file<'a>(corpus: &Corpus, key: usize, doc: impl Fn(usize) -> &'a DocWords) -> Vec<u8> {
+/// `doc` gives document N's words, of `count`.
+pub fn words_file<'a>(corpus: &Corpus, key: usize, count: usize, doc: impl Fn(usize) -> &'a DocWords) -> Vec<u8> {
     let mut postings: HashMap<&str, [Vec<u32>; 4]> = HashMap::default();
-    for &(number, run) in &corpus.members[key] {
+    for &(number, run) in &corpus.members(count, &doc)[key] {
         for (word, field) in doc(number as usize).run(run as usize) {
             postings.entry(word).or_default()[field as usize].push(number);
         }
@@ -244,7 +257,7 @@ mod tests {
         let b = DocWords::new([(Field::Heading, "Things"), (Field::Text, "thing")]);
         let corpus = Corpus::new([&a, &b]);
         let docs = [&a, &b];
-        let file = String::from_utf8(words_file(&corpus, key_of("th"), |n| docs[n])).unwrap();
+        let file = String::from_utf8(words_file(&corpus, key_of("th"), 2, |n| docs[n])).unwrap();
         assert_eq!(
             file,
             r#"{"the":["","","","0"],"thing":["0","","","1"],"things":["","","1"],"thinking":["","","","0"]}"#
