@@ -155,7 +155,7 @@ impl Writer<'_> {
         let Ok(route) = Route::alias(&url) else { return Vec::new() };
         let address = route.address();
         let first = address.split('/').next().unwrap_or_default();
-        let ours = ["atom.xml", "sitemap.xml", "404.html", "search.json", "index.html", "style.css"];
+        let ours = ["atom.xml", "sitemap.xml", "404.html", "search.js", "index.html", "style.css"];
         if SECTIONS.contains(&first) || ours.contains(&first) || !self.old_addresses.insert(route.file()) {
             self.report.addresses_taken += 1;
             return Vec::new();

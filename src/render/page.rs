@@ -185,7 +185,7 @@ pub enum Values<'a> {
     Portfolio(Portfolio<'a>),
     /// The search page.
     Search {
-        /// Where search.json is.
+        /// Where search/meta.json is.
         search_index_url: String,
     },
     /// search/meta.json: data, not a template.
