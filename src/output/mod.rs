@@ -22,7 +22,7 @@ mod journal;
 mod location;
 mod lock;
 
-use location::absolute;
+pub use location::absolute;
 pub use location::check_location;
 pub use lock::Lock;
 
@@ -162,6 +162,12 @@ impl Staging {
                 Ok(())
             }
         }
+    }
+
+    /// Records that `relative` stays as the output holds it (a page a build found unchanged
+    /// without rendering it), so the commit does not remove it as stale.
+    pub fn keep(&self, relative: &str) {
+        self.produced.lock().unwrap_or_else(|e| e.into_inner()).insert(relative.to_string());
     }
 
     /// Moves everything into the output folder, as its journal says, and returns what

@@ -3,6 +3,7 @@
 //! `check` the same into nowhere, and `serve` keeps a session and rebuilds what each save
 //! changed. One load, one list of checks: all three report the same warnings for one site.
 
+mod cache;
 mod changed;
 mod read;
 mod session;
@@ -135,8 +136,15 @@ pub struct BuildReport {
 /// previous output is left exactly as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let output = options.output_dir();
-    let mut session = Session::once(options.clone(), Target::Folder(output));
-    let built = session.rebuild(&Changed::everything())?;
+    let mut session = Session::new(options.clone(), Target::Folder(output.clone()));
+    if let Some(cache) = cache::BuildCache::load(options, &output) {
+        session.resume(cache);
+    }
+    cache::BuildCache::forget(options, &output);
+    let everything = Changed { everything: true, statics: true, ..Changed::default() };
+    let built = session.rebuild(&everything)?;
+    let (pages, statics) = session.written();
+    cache::BuildCache::save(options, &output, pages, statics);
     Ok(BuildReport {
         posts: built.posts,
         left_out: built.left_out,

@@ -95,6 +95,13 @@ pub struct Session {
     pub(super) last: Option<(Site, Vec<Arc<Prepared>>)>,
     /// Pages left for the second step: page, output path, fingerprint.
     pub(super) deferred: Vec<(Page, String, u64)>,
+    /// What an earlier build wrote into the output, to start from ([`Session::resume`]).
+    pub(super) resume: Option<super::cache::BuildCache>,
+    /// The templates' site-wide values are still to be installed.
+    pub(super) globals_due: bool,
+    /// The next write starts from an earlier build's output: render only what changed, and
+    /// stage it like a full build (the lock, the journal).
+    pub(super) resumed: bool,
 }
 
 /// Times the named steps of a rebuild.
@@ -135,7 +142,22 @@ impl Session {
             defer: false,
             last: None,
             deferred: Vec::new(),
+            resume: None,
+            globals_due: true,
+            resumed: false,
         }
+    }
+
+    /// Starts from what an earlier build wrote into the output (its pages' fingerprints and
+    /// static files, still valid for these options): the first rebuild then renders only the
+    /// pages whose fingerprint changed and updates the output in place.
+    pub fn resume(&mut self, cache: super::cache::BuildCache) {
+        self.resume = Some(cache);
+    }
+
+    /// Each page's fingerprint and the static files of the output, as last written.
+    pub fn written(&self) -> (&HashMap<String, u64>, &BTreeSet<String>) {
+        (&self.pages, &self.statics)
     }
 
     /// A session for one rebuild only (`build`, `check`): it keeps no fingerprints, so a

@@ -1,0 +1,125 @@
+//! The build cache: what a `build` wrote (each page's fingerprint, the static files), kept in
+//! the site's `.cpdblog/` folder, so that the next build into the same output renders only
+//! the pages whose inputs changed. It is used only when everything a fingerprint leaves out
+//! is unchanged: the cpdblog version, site.yaml, the templates and theme overrides, programme
+//! files, and the build's options. Otherwise, or when the output was touched (a page file
+//! missing), the build renders everything, as without a cache; either way the output is what
+//! a clean build writes, byte for byte.
+
+use std::collections::BTreeSet;
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use super::BuildOptions;
+use crate::layout::CONFIG_FILE;
+use crate::output::MARKER;
+
+type HashMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
+
+/// The folder of the site that holds cpdblog's own files.
+pub const CACHE_DIR: &str = ".cpdblog";
+
+/// Fingerprints and static files of an earlier build, and what they are valid for.
+#[derive(Debug, Default)]
+pub struct BuildCache {
+    /// Output path to fingerprint, for every page.
+    pub pages: HashMap<String, u64>,
+    /// The static files copied.
+    pub statics: BTreeSet<String>,
+}
+
+/// Where the cache of a build into `output` lives.
+fn cache_file(options: &BuildOptions, output: &Path) -> PathBuf {
+    let name = format!("build-{:016x}", hasher().hash_one(output));
+    options.site_dir.join(CACHE_DIR).join(name)
+}
+
+fn hasher() -> ahash::RandomState {
+    ahash::RandomState::with_seeds(0x62, 0x75, 0x69, 0x6c)
+}
+
+/// What the fingerprints leave out: the version, the options, and every file that is read
+/// whole into every page (site.yaml, templates, theme overrides, programme files).
+fn key(options: &BuildOptions) -> String {
+    let mut state = hasher().build_hasher();
+    env!("CARGO_PKG_VERSION").hash(&mut state);
+    (&options.base_url, options.drafts, options.future, options.now.date_naive()).hash(&mut state);
+    std::fs::read(options.site_dir.join(CONFIG_FILE)).ok().hash(&mut state);
+    for folder in ["templates", "themes", crate::layout::PROGRAMMES_DIR] {
+        let root = options.site_dir.join(folder);
+        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&root)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.into_path())
+            .collect();
+        files.sort();
+        for file in files {
+            file.hash(&mut state);
+            std::fs::read(&file).ok().hash(&mut state);
+        }
+    }
+    format!("cpdblog build cache {:016x}", state.finish())
+}
+
+impl BuildCache {
+    /// The cache of the last build into `output`, if it is valid for `options` and the output
+    /// still holds every page it lists.
+    pub fn load(options: &BuildOptions, output: &Path) -> Option<Self> {
+        let text = std::fs::read_to_string(cache_file(options, output)).ok()?;
+        let mut lines = text.lines();
+        if lines.next()? != key(options) || !output.join(MARKER).is_file() {
+            return None;
+        }
+        // A build killed during its swap left a staging folder: the next full build finishes it.
+        let name = output.file_name()?.to_string_lossy();
+        if output.parent()?.join(format!(".{name}.cpdblog-staging")).exists() {
+            return None;
+        }
+        let mut cache = BuildCache::default();
+        for line in lines {
+            let (kind, rest) = line.split_once(' ')?;
+            match kind {
+                "static" => {
+                    cache.statics.insert(rest.to_string());
+                }
+                "page" => {
+                    let (fingerprint, path) = rest.split_once(' ')?;
+                    cache.pages.insert(path.to_string(), u64::from_str_radix(fingerprint, 16).ok()?);
+                }
+                _ => return None,
+            }
+        }
+        let all_there = cache.pages.keys().chain(&cache.statics).all(|path| output.join(path).is_file());
+        all_there.then_some(cache)
+    }
+
+    /// Forgets the cache of builds into `output` (before the output changes).
+    pub fn forget(options: &BuildOptions, output: &Path) {
+        let _ = std::fs::remove_file(cache_file(options, output));
+    }
+
+    /// Keeps `pages` and `statics` for the next build into `output`. A cache that cannot be
+    /// written only makes the next build a full one.
+    pub fn save(options: &BuildOptions, output: &Path, pages: &HashMap<String, u64>, statics: &BTreeSet<String>) {
+        let mut text = key(options);
+        text.push('\n');
+        let mut sorted: Vec<(&String, &u64)> = pages.iter().collect();
+        sorted.sort();
+        for (path, fingerprint) in sorted {
+            text.push_str(&format!("page {fingerprint:016x} {path}\n"));
+        }
+        for path in statics {
+            text.push_str(&format!("static {path}\n"));
+        }
+        let file = cache_file(options, output);
+        let written = file.parent().map(std::fs::create_dir_all).transpose().and_then(|_| {
+            let temporary = file.with_extension("tmp");
+            std::fs::write(&temporary, text)?;
+            std::fs::rename(&temporary, &file)
+        });
+        if written.is_err() {
+            Self::forget(options, output);
+        }
+    }
+}
