@@ -164,8 +164,7 @@ impl Staging {
         }
     }
 
-    /// Records that `relative` stays as the output holds it (a page a build found unchanged
-    /// without rendering it), so the commit does not remove it as stale.
+    /// Records that `relative` stays as the output holds it (an unchanged page, not rendered).
     pub fn keep(&self, relative: &str) {
         self.produced.lock().unwrap_or_else(|e| e.into_inner()).insert(relative.to_string());
     }
