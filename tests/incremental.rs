@@ -59,7 +59,9 @@ impl Live {
             printed(&built.warnings),
             "{step}: the preview's warnings differ from a clean build's"
         );
-        let (live, clean) = (tree(&self.output), tree(&clean));
+        let (live, mut clean) = (tree(&self.output), tree(&clean));
+        // The build keeps a cache for the next build; it is not part of the site.
+        clean.remove(".cpdblog-cache");
         let only = |a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>| -> Vec<String> {
             a.keys().filter(|k| !b.contains_key(*k)).cloned().collect()
         };

@@ -1,6 +1,7 @@
 //! The build cache: what a `build` wrote (each page's fingerprint, the static files), kept in
-//! the site's `.cpdblog/` folder, so that the next build into the same output renders only
-//! the pages whose inputs changed. It is used only when everything a fingerprint leaves out
+//! the output folder itself (`.cpdblog-cache`, a dotfile: nothing is written outside the
+//! output, and a Pages upload leaves hidden files out), so that the next build into the same
+//! output renders only the pages whose inputs changed. It is used only when everything a fingerprint leaves out
 //! is unchanged: the cpdblog version, site.yaml, the templates and theme overrides, programme
 //! files, and the build's options. Otherwise, or when the output was touched (a page file
 //! missing), the build renders everything, as without a cache; either way the output is what
@@ -16,8 +17,8 @@ use crate::output::MARKER;
 
 type HashMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
 
-/// The folder of the site that holds cpdblog's own files.
-pub const CACHE_DIR: &str = ".cpdblog";
+/// The cache's file in the output folder.
+pub const CACHE_FILE: &str = ".cpdblog-cache";
 
 /// Fingerprints and static files of an earlier build, and what they are valid for.
 #[derive(Debug, Default)]
@@ -29,9 +30,8 @@ pub struct BuildCache {
 }
 
 /// Where the cache of a build into `output` lives.
-fn cache_file(options: &BuildOptions, output: &Path) -> PathBuf {
-    let name = format!("build-{:016x}", hasher().hash_one(output));
-    options.site_dir.join(CACHE_DIR).join(name)
+fn cache_file(output: &Path) -> PathBuf {
+    output.join(CACHE_FILE)
 }
 
 fn hasher() -> ahash::RandomState {
@@ -66,7 +66,7 @@ impl BuildCache {
     /// The cache of the last build into `output`, if it is valid for `options` and the output
     /// still holds every page it lists.
     pub fn load(options: &BuildOptions, output: &Path) -> Option<Self> {
-        let text = std::fs::read_to_string(cache_file(options, output)).ok()?;
+        let text = std::fs::read_to_string(cache_file(output)).ok()?;
         let mut lines = text.lines();
         if lines.next()? != key(options) || !output.join(MARKER).is_file() {
             return None;
@@ -94,9 +94,10 @@ impl BuildCache {
         all_there.then_some(cache)
     }
 
-    /// Forgets the cache of builds into `output` (before the output changes).
-    pub fn forget(options: &BuildOptions, output: &Path) {
-        let _ = std::fs::remove_file(cache_file(options, output));
+    /// Forgets the cache of builds into `output`: called just before the output changes, so
+    /// that a build killed while changing it leaves no cache that could hide a change.
+    pub fn forget(output: &Path) {
+        let _ = std::fs::remove_file(cache_file(output));
     }
 
     /// Keeps `pages` and `statics` for the next build into `output`. A cache that cannot be
@@ -112,14 +113,14 @@ impl BuildCache {
         for path in statics {
             text.push_str(&format!("static {path}\n"));
         }
-        let file = cache_file(options, output);
-        let written = file.parent().map(std::fs::create_dir_all).transpose().and_then(|_| {
-            let temporary = file.with_extension("tmp");
-            std::fs::write(&temporary, text)?;
-            std::fs::rename(&temporary, &file)
-        });
+        let file = cache_file(output);
+        if std::fs::read_to_string(&file).is_ok_and(|kept| kept == text) {
+            return;
+        }
+        let temporary = output.join(format!("{CACHE_FILE}.tmp"));
+        let written = std::fs::write(&temporary, text).and_then(|()| std::fs::rename(&temporary, &file));
         if written.is_err() {
-            Self::forget(options, output);
+            Self::forget(output);
         }
     }
 }

@@ -140,7 +140,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     if let Some(cache) = cache::BuildCache::load(options, &output) {
         session.resume(cache);
     }
-    cache::BuildCache::forget(options, &output);
     let everything = Changed { everything: true, statics: true, ..Changed::default() };
     let built = session.rebuild(&everything)?;
     let (pages, statics) = session.written();

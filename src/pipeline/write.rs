@@ -139,7 +139,8 @@ impl Session {
         let staging = Staging::begin(site_dir, output, self.options.force)?;
         render_pages(renderer, pages, &staging)?;
         let statics: BTreeSet<String> = copy_static(renderer.site(), site_dir, &staging)?.into_iter().collect();
-        let changes = staging.commit().map_err(|e| {
+        // A cache of the old output must not outlive it.
+        let changes = staging.commit_then(|| super::cache::BuildCache::forget(output)).map_err(|e| {
             Diagnostic::io(format!("cannot move the new site into {}: {e}", output.display()))
                 .with_hint("the previous output was left as it was")
         })?;
@@ -187,7 +188,7 @@ impl Session {
         for path in fingerprints.keys().filter(|p| !statics.contains(*p)) {
             staging.keep(path);
         }
-        let changes = staging.commit().map_err(|e| {
+        let changes = staging.commit_then(|| super::cache::BuildCache::forget(output)).map_err(|e| {
             Diagnostic::io(format!("cannot move the new pages into {}: {e}", output.display()))
                 .with_hint("the next build finishes the move")
         })?;

@@ -16,11 +16,7 @@ const FILES: &[(&str, &str)] = &[
     ("posts/DATE-thing-1-blogging.md", include_str!("first-post.md")),
     ("pages/about.md", include_str!("about.md")),
     ("static/robots.txt", "User-agent: *\nAllow: /\n"),
-    (
-        ".gitignore",
-        "# What `cpdblog build` writes; the Pages workflow builds it afresh.\n/public/\n\
-         # What a build keeps to make the next one quicker.\n/.cpdblog/\n",
-    ),
+    (".gitignore", "# What `cpdblog build` writes; the Pages workflow builds it afresh.\n/public/\n"),
     (".github/workflows/pages.yml", include_str!("pages.yml")),
 ];
 
