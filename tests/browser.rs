@@ -571,6 +571,13 @@ fn every_page_fits_a_phone_and_the_first_post_is_on_the_first_screen() {
                 widths[0].as_u64() <= widths[1].as_u64(),
                 "/{page} scrolls sideways at 390 px ({scheme}): {widths}"
             );
+            // Nothing is cut off at the right edge either, unless it sits in a box that
+            // scrolls sideways (a wide table).
+            let clipped = browser.eval(
+                "const scrolls = (e) => { for (; e; e = e.parentElement) { if (['auto', 'scroll'].includes(getComputedStyle(e).overflowX)) return true; } return false; };\
+                 return [...document.querySelectorAll('main *')].filter(e => e.getClientRects().length && e.getBoundingClientRect().right > innerWidth + 1 && !scrolls(e)).slice(0, 3).map(e => e.tagName + '.' + e.className + ': ' + e.textContent.trim().slice(0, 40))",
+            );
+            assert_eq!(clipped, json!([]), "/{page} is cut off at the right at 390 px ({scheme})");
         }
     }
     browser.open(&server.url);
