@@ -355,11 +355,11 @@ pub fn statement(
 ) -> Option<Diagnostic> {
     let wanted = config.portfolio.statement.as_ref()?;
     let Some(post) = posts.iter().find(|p| p.slug == wanted.post) else {
-        let closest = posts.iter().map(|p| p.slug.as_str()).min_by_key(|s| strsim::levenshtein(s, &wanted.post));
+        let closest = crate::diagnostic::closest(&wanted.post, posts.iter().map(|p| p.slug.as_str()));
         let site_yaml = site_yaml();
-        // The slug as written (in `statement: {post: …}` or on a line of its own).
-        let at = site_yaml.find("statement").and_then(|s| site_yaml[s..].find(wanted.post.as_str()).map(|i| s + i));
-        let (line, column) = at.map_or((1, 1), |at| line_column(site_yaml.as_bytes(), at));
+        // The slug as written, inside `portfolio:`.
+        let (line, column) =
+            crate::yaml::position_within(&site_yaml, "portfolio", 1, &wanted.post, false).unwrap_or((1, 1));
         let hint = match closest {
             Some(slug) => format!("the statement is named by its post's slug; did you mean `{slug}`?"),
             None => "the statement is named by its post's slug (its address: posts/SLUG/)".to_string(),

@@ -134,6 +134,56 @@ pub const MONTHS: [&str; 12] = [
     "December",
 ];
 
+/// Decodes the HTML entities imports and raw HTML hold (`&#8217;`, `&amp;`, `&nbsp;`): the
+/// importer for titles and comments, the search index for the text between tags.
+pub fn decode_entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let end = tail.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|end| {
+            let name = &tail[1..end];
+            let c = if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+                u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
+            } else if let Some(dec) = name.strip_prefix('#') {
+                dec.parse().ok().and_then(char::from_u32)
+            } else {
+                Some(match name {
+                    "amp" => '&',
+                    "lt" => '<',
+                    "gt" => '>',
+                    "quot" => '"',
+                    "apos" => '\'',
+                    "nbsp" => ' ',
+                    "ndash" => '–',
+                    "mdash" => '—',
+                    "hellip" => '…',
+                    "lsquo" => '‘',
+                    "rsquo" => '’',
+                    "ldquo" => '“',
+                    "rdquo" => '”',
+                    _ => return None,
+                })
+            };
+            c.map(|c| (c, end + 1))
+        });
+        match decoded {
+            Some((c, used)) => {
+                out.push(c);
+                rest = &tail[used..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

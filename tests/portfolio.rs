@@ -60,7 +60,7 @@ fn a_statement_over_its_word_limit_is_warned_about_at_the_first_word_over() {
         ),
     );
     let out = site.run(&["check"]);
-    assert!(out.status.success(), "a warning, not an error");
+    assert!(out.status.success(), "a warning, not an error: {}", stderr(&out));
     insta::assert_snapshot!(statement_warning(&stderr(&out)));
     let built = site.build();
     assert!(built.status.success());

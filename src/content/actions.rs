@@ -5,7 +5,6 @@
 
 use crate::config::{ReflectionModel, is_action_heading};
 use crate::markdown::Outline;
-use crate::text::line_column;
 
 /// One action point of a post.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -14,8 +13,6 @@ pub struct ActionItem {
     pub text: String,
     /// Ticked: done.
     pub done: bool,
-    /// 1-based line in the post file.
-    pub line: usize,
     /// Byte offset of its list item in the body.
     pub offset: usize,
     /// The `id` of the action section's heading on the post's page.
@@ -23,7 +20,7 @@ pub struct ActionItem {
 }
 
 /// The action points of a body that starts at file line `body_line`, in order.
-pub fn action_items(body: &str, body_line: usize, model: Option<ReflectionModel>) -> Vec<ActionItem> {
+pub fn action_items(body: &str, model: Option<ReflectionModel>) -> Vec<ActionItem> {
     // Without a task item (`[ ]` or `[x]`) there is nothing to gather: most posts need no
     // second reading of their Markdown.
     if !body.contains("[ ]") && !body.contains("[x]") && !body.contains("[X]") {
@@ -43,7 +40,6 @@ pub fn action_items(body: &str, body_line: usize, model: Option<ReflectionModel>
             items.push(ActionItem {
                 text: task.text.clone(),
                 done: task.done,
-                line: body_line + line_column(body.as_bytes(), task.offset).0 - 1,
                 offset: task.offset,
                 heading_id: heading.id.clone(),
             });
@@ -59,12 +55,14 @@ mod tests {
     #[test]
     fn only_tasks_under_the_action_section() {
         let body = "## So what?\n\n- [ ] not an action\n\n## Now what?\n\n- [ ] Ask Sam\n- [x] Book the course\n";
-        let items = action_items(body, 10, Some(ReflectionModel::Rolfe));
-        let found: Vec<(&str, bool, usize, &str)> =
-            items.iter().map(|i| (i.text.as_str(), i.done, i.line, i.heading_id.as_str())).collect();
-        assert_eq!(found, [("Ask Sam", false, 16, "now-what"), ("Book the course", true, 17, "now-what")]);
-        assert!(action_items(body, 1, None).is_empty(), "without a model, only Action plan, Actions, Next steps");
+        let items = action_items(body, Some(ReflectionModel::Rolfe));
+        let found: Vec<(&str, bool, &str, &str)> = items
+            .iter()
+            .map(|i| (i.text.as_str(), i.done, &body[i.offset..i.offset + 5], i.heading_id.as_str()))
+            .collect();
+        assert_eq!(found, [("Ask Sam", false, "- [ ]", "now-what"), ("Book the course", true, "- [x]", "now-what")]);
+        assert!(action_items(body, None).is_empty(), "without a model, only Action plan, Actions, Next steps");
         let plain = "## Next steps\n\n- [ ] Write it up\n";
-        assert_eq!(action_items(plain, 1, None)[0].text, "Write it up");
+        assert_eq!(action_items(plain, None)[0].text, "Write it up");
     }
 }

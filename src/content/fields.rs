@@ -138,6 +138,19 @@ impl<'a> Fields<'a> {
         taken.map_err(|wrong| self.wrong(name, key, &wrong, true)).ok()
     }
 
+    /// `aliases:` read and checked: each old address as a redirect route; a wrong one is
+    /// reported and left out.
+    pub fn take_aliases(&mut self) -> Vec<crate::route::Route> {
+        let mut aliases = Vec::new();
+        for written in self.take_items::<super::Text>(&ALIASES).unwrap_or_default() {
+            match crate::route::Route::alias(&written.0) {
+                Ok(route) => aliases.push(route),
+                Err(why) => self.error_at(&ALIASES, why, ALIASES.hint),
+            }
+        }
+        aliases
+    }
+
     /// `image:` read and checked: none when it is not written or wrong (then reported).
     pub fn take_image(&mut self) -> Option<crate::config::Image> {
         let image = self.take::<crate::config::Image>(&IMAGE)?;

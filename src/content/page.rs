@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::fields::{ALIASES, DRAFT, Fields, Key, SUMMARY};
+use super::fields::{DRAFT, Fields, Key, SUMMARY};
 use super::{PostDate, Text, slug_from_file_name};
 use crate::diagnostic::Diagnostics;
 use crate::route::Route;
@@ -110,13 +110,7 @@ impl SitePage {
             fields.error_at(&SLUG, format!("`{slug}` cannot be this page's address"), SLUG.hint);
         }
         let date = fields.take_date().flatten();
-        let mut aliases = Vec::new();
-        for written in fields.take_items::<Text>(&ALIASES).unwrap_or_default() {
-            match Route::alias(&written.0) {
-                Ok(route) => aliases.push(route),
-                Err(why) => fields.error_at(&ALIASES, why, ALIASES.hint),
-            }
-        }
+        let aliases = fields.take_aliases();
         let menu = fields.take::<RawMenu>(&MENU).map(|menu| match menu {
             RawMenu::Order(order) => MenuPlace { label: title.clone(), order },
             RawMenu::Full { label, order } => {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::cpd::{CpdActivity, take_cpd, take_evidence};
-use super::fields::{ALIASES, DATE, DRAFT, Fields, Key, SUMMARY};
+use super::fields::{DATE, DRAFT, Fields, Key, SUMMARY};
 use super::frontmatter::{RawComment, Thread};
 use super::{PostDate, Text};
 use crate::config::Frameworks;
@@ -148,7 +148,7 @@ impl Post {
         let slug = check.slug();
         let summary = check.fields.take::<Text>(&SUMMARY);
         let comments = check.comments();
-        let aliases = check.aliases();
+        let aliases = check.fields.take_aliases();
         let image = check.fields.take_image();
         let model = check.fields.take_model();
         let (cpd, evidence) = (take_cpd(&mut check.fields), take_evidence(&mut check.fields, context.frameworks));
@@ -174,7 +174,7 @@ impl Post {
             comments,
             aliases,
             image,
-            actions: super::actions::action_items(body, body_line, model),
+            actions: super::actions::action_items(body, model),
             model,
             cpd,
             evidence,
@@ -289,17 +289,6 @@ impl Checker<'_> {
             self.fields.error_at(&SLUG, message, SLUG.hint);
             String::new()
         })
-    }
-
-    fn aliases(&mut self) -> Vec<Route> {
-        let mut aliases = Vec::new();
-        for written in self.fields.take_items::<Text>(&ALIASES).unwrap_or_default() {
-            match Route::alias(&written.0) {
-                Ok(route) => aliases.push(route),
-                Err(why) => self.fields.error_at(&ALIASES, why, ALIASES.hint),
-            }
-        }
-        aliases
     }
 
     fn comments(&mut self) -> Vec<Comment> {

@@ -237,54 +237,7 @@ pub fn strip_tags(text: &str) -> String {
     decode_entities(out.trim())
 }
 
-/// Decodes the HTML entities WordPress leaves in titles (`&#8217;`, `&amp;`, `&nbsp;`).
-pub fn decode_entities(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        let tail = &rest[at..];
-        let end = tail.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|end| {
-            let name = &tail[1..end];
-            let c = if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
-                u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
-            } else if let Some(dec) = name.strip_prefix('#') {
-                dec.parse().ok().and_then(char::from_u32)
-            } else {
-                Some(match name {
-                    "amp" => '&',
-                    "lt" => '<',
-                    "gt" => '>',
-                    "quot" => '"',
-                    "apos" => '\'',
-                    "nbsp" => ' ',
-                    "ndash" => '–',
-                    "mdash" => '—',
-                    "hellip" => '…',
-                    "lsquo" => '‘',
-                    "rsquo" => '’',
-                    "ldquo" => '“',
-                    "rdquo" => '”',
-                    _ => return None,
-                })
-            };
-            c.map(|c| (c, end + 1))
-        });
-        match decoded {
-            Some((c, used)) => {
-                out.push(c);
-                rest = &tail[used..];
-            }
-            None => {
-                out.push('&');
-                rest = &tail[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
+pub use crate::text::decode_entities;
 
 #[cfg(test)]
 mod tests {

@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::layout::{CONFIG_FILE, SOURCE_DIRS};
 
 /// `path` made absolute, `.` and `..` resolved, links resolved where it exists.
-pub fn absolute(path: &Path) -> PathBuf {
+pub(super) fn absolute(path: &Path) -> PathBuf {
     let joined =
         if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
     normalise(&joined)

@@ -23,7 +23,7 @@ mod location;
 mod lock;
 mod sinks;
 
-pub use location::absolute;
+use location::absolute;
 pub use location::check_location;
 pub use lock::Lock;
 pub use sinks::{Collected, Discard, Sink, update_in_place};
@@ -41,6 +41,14 @@ const MARKER_TEXT: &str = "This folder is written by cpdblog; a build replaces i
 /// rebuild leaves alone.
 fn is_kept_across_builds(name: &str) -> bool {
     name.starts_with('.') && name != MARKER && name != ".nojekyll" && name != JOURNAL
+}
+
+/// The staging folder of a build into `output` (made absolute first): beside it, named after
+/// it. One left behind means a build was killed, and the next full build finishes its swap.
+pub fn staging_dir(output: &Path) -> PathBuf {
+    let output = absolute(output);
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    output.parent().unwrap_or(Path::new("/")).join(format!(".{name}.cpdblog-staging"))
 }
 
 /// How a build reaches the output folder.
@@ -86,7 +94,6 @@ impl Staging {
     pub fn begin(site_dir: &Path, output: &Path, force: bool) -> Result<Self, Diagnostic> {
         let output = absolute(output);
         check_location(site_dir, &output, force)?;
-        let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
         let parent = output.parent().ok_or_else(|| Diagnostic::error("the output folder has no parent folder"))?;
         fs::create_dir_all(parent).map_err(|e| {
             Diagnostic::error(format!("cannot create {}: {e}", parent.display())).with_hint("check --output")
@@ -98,7 +105,7 @@ impl Staging {
             })?),
             false => None,
         };
-        let staging = parent.join(format!(".{name}.cpdblog-staging"));
+        let staging = staging_dir(&output);
         if staging.exists() {
             // Left behind by a run that was killed: its swap is finished if it had begun, and
             // the rest (pages of a build that never got that far) cleared; it is ours by name.

@@ -39,8 +39,10 @@ fn hasher() -> ahash::RandomState {
 }
 
 /// What the fingerprints leave out: the version, the options, and every file that is read
-/// whole into every page (site.yaml, templates, theme overrides, programme files).
-fn key(options: &BuildOptions) -> String {
+/// whole into every page (site.yaml, templates, theme overrides, programme files). Taken
+/// once, before a build reads anything: a file edited during the build makes the next one
+/// full.
+pub fn key(options: &BuildOptions) -> String {
     let mut state = hasher().build_hasher();
     env!("CARGO_PKG_VERSION").hash(&mut state);
     (&options.base_url, options.drafts, options.future, options.now.date_naive()).hash(&mut state);
@@ -63,17 +65,16 @@ fn key(options: &BuildOptions) -> String {
 }
 
 impl BuildCache {
-    /// The cache of the last build into `output`, if it is valid for `options` and the output
+    /// The cache of the last build into `output`, if it was made under `key` and the output
     /// still holds every page it lists.
-    pub fn load(options: &BuildOptions, output: &Path) -> Option<Self> {
+    pub fn load(key: &str, output: &Path) -> Option<Self> {
         let text = std::fs::read_to_string(cache_file(output)).ok()?;
         let mut lines = text.lines();
-        if lines.next()? != key(options) || !output.join(MARKER).is_file() {
+        if lines.next()? != key || !output.join(MARKER).is_file() {
             return None;
         }
         // A build killed during its swap left a staging folder: the next full build finishes it.
-        let name = output.file_name()?.to_string_lossy();
-        if output.parent()?.join(format!(".{name}.cpdblog-staging")).exists() {
+        if crate::output::staging_dir(output).exists() {
             return None;
         }
         let mut cache = BuildCache::default();
@@ -100,10 +101,10 @@ impl BuildCache {
         let _ = std::fs::remove_file(cache_file(output));
     }
 
-    /// Keeps `pages` and `statics` for the next build into `output`. A cache that cannot be
-    /// written only makes the next build a full one.
-    pub fn save(options: &BuildOptions, output: &Path, pages: &HashMap<String, u64>, statics: &BTreeSet<String>) {
-        let mut text = key(options);
+    /// Keeps `pages` and `statics`, made under `key`, for the next build into `output`. A
+    /// cache that cannot be written only makes the next build a full one.
+    pub fn save(key: &str, output: &Path, pages: &HashMap<String, u64>, statics: &BTreeSet<String>) {
+        let mut text = key.to_string();
         text.push('\n');
         let mut sorted: Vec<(&String, &u64)> = pages.iter().collect();
         sorted.sort();

@@ -137,13 +137,14 @@ pub struct BuildReport {
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let output = options.output_dir();
     let mut session = Session::new(options.clone(), Target::Folder(output.clone()));
-    if let Some(cache) = cache::BuildCache::load(options, &output) {
+    let key = cache::key(options);
+    if let Some(cache) = cache::BuildCache::load(&key, &output) {
         session.resume(cache);
     }
     let everything = Changed { everything: true, statics: true, ..Changed::default() };
     let built = session.rebuild(&everything)?;
     let (pages, statics) = session.written();
-    cache::BuildCache::save(options, &output, pages, statics);
+    cache::BuildCache::save(&key, &output, pages, statics);
     Ok(BuildReport {
         posts: built.posts,
         left_out: built.left_out,

@@ -97,11 +97,6 @@ pub struct Session {
     pub(super) deferred: Vec<(Page, String, u64)>,
     /// What an earlier build wrote into the output, to start from ([`Session::resume`]).
     pub(super) resume: Option<super::cache::BuildCache>,
-    /// The templates' site-wide values are still to be installed.
-    pub(super) globals_due: bool,
-    /// The next write starts from an earlier build's output: render only what changed, and
-    /// stage it like a full build (the lock, the journal).
-    pub(super) resumed: bool,
 }
 
 /// Times the named steps of a rebuild.
@@ -143,8 +138,6 @@ impl Session {
             last: None,
             deferred: Vec::new(),
             resume: None,
-            globals_due: true,
-            resumed: false,
         }
     }
 

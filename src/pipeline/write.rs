@@ -51,24 +51,22 @@ pub fn render_pages(renderer: &Renderer<'_>, pages: &[Page], sink: &dyn Sink) ->
 impl Session {
     /// Renders `site` and brings the target up to date with it.
     pub(super) fn write(&mut self, site: Site, changed: &Changed) -> Result<Written, Diagnostics> {
-        if let Some(cache) = self.resume.take() {
-            // An earlier build's output, still valid: only what changed since is written.
+        // An earlier build's output, still valid: only what changed since is written.
+        let resumed = self.resume.take().map(|cache| {
             self.pages = cache.pages;
             self.statics = cache.statics;
             self.full_render_due = false;
-            self.resumed = true;
-        }
+        });
         if let Target::Folder(output) = &self.target {
             // The output was deleted or emptied behind our back: write it all again.
             self.full_render_due |= !output.join(MARKER).is_file();
         }
         let prepared = self.prepare(&site);
         let mut templates = self.templates.take().expect("checked: the templates loaded");
-        if self.full_render_due || self.globals_due {
+        if self.full_render_due || resumed.is_some() {
             templates.set_globals(Renderer::globals(&site));
-            self.globals_due = false;
         }
-        let written = self.render_and_write(&site, &templates, prepared.clone(), changed);
+        let written = self.render_and_write(&site, &templates, prepared.clone(), changed, resumed.is_some());
         self.templates = Some(templates);
         if written.is_ok() {
             self.last = Some((site, prepared));
@@ -82,6 +80,7 @@ impl Session {
         templates: &Templates,
         prepared: Vec<Arc<Prepared>>,
         changed: &Changed,
+        resumed: bool,
     ) -> Result<Written, Diagnostics> {
         let renderer = Renderer::with_prepared(site, templates, prepared);
         let pages = renderer.pages();
@@ -103,9 +102,7 @@ impl Session {
                 })
             }
             Target::Folder(output) if self.full_render_due => self.write_all(&renderer, &pages, &output),
-            Target::Folder(output) if std::mem::take(&mut self.resumed) => {
-                self.write_resumed(&renderer, &pages, &output)
-            }
+            Target::Folder(output) if resumed => self.write_resumed(&renderer, &pages, &output),
             Target::Folder(output) => self.write_changed(&renderer, &pages, &output, changed),
         }
     }
@@ -176,24 +173,23 @@ impl Session {
     ) -> Result<Written, Diagnostics> {
         let site_dir = &self.options.site_dir;
         let staging = Staging::begin(site_dir, output, self.options.force)?;
-        let fingerprints: HashMap<String, u64> =
+        let fingerprints: Vec<(String, u64)> =
             pages.par_iter().map(|&page| (renderer.output_path(page), renderer.fingerprint(page))).collect();
-        let dirty: Vec<Page> = pages
-            .iter()
-            .copied()
-            .filter(|&p| self.pages.get(&renderer.output_path(p)) != fingerprints.get(&renderer.output_path(p)))
+        let dirty: Vec<Page> = (pages.iter().zip(&fingerprints))
+            .filter(|(_, (path, fingerprint))| self.pages.get(path) != Some(fingerprint))
+            .map(|(&page, _)| page)
             .collect();
         render_pages(renderer, &dirty, &staging)?;
         let statics: BTreeSet<String> = copy_static(renderer.site(), site_dir, &staging)?.into_iter().collect();
-        for path in fingerprints.keys().filter(|p| !statics.contains(*p)) {
+        for (path, _) in &fingerprints {
             staging.keep(path);
         }
         let changes = staging.commit_then(|| super::cache::BuildCache::forget(output)).map_err(|e| {
             Diagnostic::io(format!("cannot move the new pages into {}: {e}", output.display()))
                 .with_hint("the next build finishes the move")
         })?;
-        let files = fingerprints.len() + statics.iter().filter(|s| !fingerprints.contains_key(*s)).count();
         self.pages = fingerprints.into_iter().filter(|(path, _)| !statics.contains(path)).collect();
+        let files = self.pages.len() + statics.len();
         self.statics = statics;
         self.deferred.clear();
         Ok(Written { produced: None, files, pages_rendered: dirty.len(), changes })

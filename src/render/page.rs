@@ -148,9 +148,7 @@ pub enum Values<'a> {
     Feed {
         /// Title, ids, links, date.
         feed: FeedContext,
-        /// The newest posts.
-        entries: Listing<'a>,
-        /// The same posts, for their full text.
+        /// The newest posts, whole: entries carry their full text.
         posts: Vec<PostInputs<'a>>,
     },
     /// The networks overview.
@@ -258,7 +256,7 @@ impl PageContext<'_> {
                 context.insert("previous_thing", previous);
                 context.insert("next_thing", next);
             }
-            Values::Feed { feed, posts, .. } => {
+            Values::Feed { feed, posts } => {
                 context.insert("feed", feed);
                 context.insert_value("entries", feed_entries(posts, markdown, &config.base_url));
             }

@@ -83,8 +83,8 @@ impl Renderer<'_> {
     }
 
     pub(super) fn site_feed(&self) -> Values<'_> {
-        let all: Vec<usize> = (0..self.site.posts.len()).collect();
-        self.feed(self.site.config.title.clone(), Route::Home(1), &all)
+        let newest: Vec<usize> = (0..self.site.posts.len().min(FEED_LIMIT)).collect();
+        self.feed(self.site.config.title.clone(), Route::Home(1), &newest)
     }
 
     /// A feed of the newest [`FEED_LIMIT`] of `indexes`, mirroring the page at `alternate`.
@@ -102,10 +102,12 @@ impl Renderer<'_> {
                 .or(self.site.posts.first().map(|_| &0))
                 .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |&i| self.prepared[i].summary.date_rfc3339.clone()),
         };
-        let shown: Vec<usize> = indexes.iter().copied().take(FEED_LIMIT).collect();
-        let posts =
-            shown.iter().map(|&i| PostInputs { prepared: &self.prepared[i], post: &self.site.posts[i] }).collect();
-        Values::Feed { feed, entries: self.listing(shown), posts }
+        let posts = indexes
+            .iter()
+            .take(FEED_LIMIT)
+            .map(|&i| PostInputs { prepared: &self.prepared[i], post: &self.site.posts[i] })
+            .collect();
+        Values::Feed { feed, posts }
     }
 
     /// The feed of a network's or tag's posts.

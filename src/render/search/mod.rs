@@ -14,8 +14,9 @@ mod files;
 mod words;
 
 pub use documents::DocInputs;
-pub use files::{Corpus, DocFile, Jump, Meta, doc_file, meta_file, words_file};
-pub use words::{DocWords, Field, Keys, fold_into, folded, key_name, key_of};
+pub use files::{Corpus, Meta};
+use words::Field;
+pub use words::{DocWords, key_name};
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
@@ -106,19 +107,11 @@ fn text_of_html(html: &str, out: &mut String) {
 }
 
 fn push_decoded(text: &str, out: &mut String) {
-    if !text.contains('&') {
+    if text.contains('&') {
+        out.push_str(&crate::text::decode_entities(text));
+    } else {
         out.push_str(text);
-        return;
     }
-    let decoded = text
-        .replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#8217;", "\u{2019}")
-        .replace("&amp;", "&");
-    out.push_str(&decoded);
 }
 
 /// `text` cut to at most [`TEXT_LIMIT`] bytes at a character boundary.

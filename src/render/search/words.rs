@@ -80,7 +80,8 @@ pub fn fold_into(text: &str, mut word: impl FnMut(&str)) {
     flush(&mut current);
 }
 
-/// The words of `text`, folded (for tests and queries).
+/// The words of `text`, folded.
+#[cfg(test)]
 pub fn folded(text: &str) -> Vec<String> {
     let mut words = Vec::new();
     fold_into(text, |w| words.push(w.to_string()));
@@ -247,6 +248,7 @@ impl DocWords {
     }
 
     /// Each word with its best field, in order.
+    #[cfg(test)]
     pub fn iter(&self) -> impl Iterator<Item = (&str, Field)> + '_ {
         let starts = std::iter::once(0).chain(self.ends.iter().copied());
         starts
@@ -268,6 +270,7 @@ impl DocWords {
     }
 
     /// The words in word file `key`, with their fields, in order.
+    #[cfg(test)]
     pub fn in_key(&self, key: usize) -> impl Iterator<Item = (&str, Field)> + '_ {
         let range = match self.runs.binary_search_by_key(&(key as u16), |run| run.key) {
             Ok(i) => {
@@ -277,16 +280,6 @@ impl DocWords {
             Err(_) => 0..0,
         };
         range.map(|i| (self.word(i), self.fields[i]))
-    }
-
-    /// How many distinct words.
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    /// True without words.
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
     }
 }
 
