@@ -6,6 +6,7 @@
 //! This module reads one file and knows nothing of posts or templates.
 
 mod cpd;
+mod place;
 mod portfolio;
 mod reflection;
 mod social;
@@ -17,6 +18,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 pub use cpd::{Area, CodePlace, CpdSettings, Criterion, Framework, Frameworks, Hours, MOST_HOURS_IN_ONE_ACTIVITY};
+pub use place::error_in_config;
 pub use portfolio::{PortfolioConfig, PortfolioContent, StatementConfig};
 pub use reflection::{ActionsConfig, ReflectionModel, Section, is_action_heading};
 pub use social::{Author, AuthorLink, Image};
@@ -62,6 +64,9 @@ pub struct SiteConfig {
     pub menu: Vec<MenuItem>,
     /// What the portfolio holds.
     pub portfolio: PortfolioConfig,
+    /// site.yaml as written, so a problem found later (a menu page missing, a Thing without
+    /// a title) is told at its line without reading the file again.
+    pub text: std::sync::Arc<str>,
     /// The model `cpdblog new` writes a post's headings for, unless told another.
     pub reflection_model: Option<ReflectionModel>,
     /// How the action plan is checked.
@@ -367,6 +372,7 @@ impl RawConfig {
         problems.extend(cpd::framework_problems(&frameworks, text));
         match base_url {
             Some(base_url) if !problems.has_errors() => Ok(SiteConfig {
+                text: text.into(),
                 title: self.title,
                 base_url,
                 author: self.author,

@@ -347,19 +347,15 @@ fn site_path(base_absolute: &str, base_path: &str, page_dir: &str, url: &str) ->
 
 /// The statement an assessment limits (site.yaml `portfolio: statement:`): a warning at the
 /// first word over the limit when the post is too long, or at site.yaml when no post has the
-/// slug named (`site_yaml` gives its text, read only then).
-pub fn statement(
-    posts: &[std::sync::Arc<Post>],
-    config: &crate::config::SiteConfig,
-    site_yaml: impl FnOnce() -> String,
-) -> Option<Diagnostic> {
+/// slug named.
+pub fn statement(posts: &[std::sync::Arc<Post>], config: &crate::config::SiteConfig) -> Option<Diagnostic> {
     let wanted = config.portfolio.statement.as_ref()?;
     let Some(post) = posts.iter().find(|p| p.slug == wanted.post) else {
         let closest = crate::diagnostic::closest(&wanted.post, posts.iter().map(|p| p.slug.as_str()));
-        let site_yaml = site_yaml();
+        let site_yaml = &config.text;
         // The slug as written, inside `portfolio:`.
         let (line, column) =
-            crate::yaml::position_within(&site_yaml, "portfolio", 1, &wanted.post, false).unwrap_or((1, 1));
+            crate::yaml::position_within(site_yaml, "portfolio", 1, &wanted.post, false).unwrap_or((1, 1));
         let hint = match closest {
             Some(slug) => format!("the statement is named by its post's slug; did you mean `{slug}`?"),
             None => "the statement is named by its post's slug (its address: posts/SLUG/)".to_string(),
@@ -367,7 +363,7 @@ pub fn statement(
         return Some(
             Diagnostic::warning(format!("no post has the slug `{}` that portfolio: statement: names", wanted.post))
                 .at(crate::layout::CONFIG_FILE, line, column)
-                .with_source(&site_yaml)
+                .with_source(site_yaml)
                 .with_hint(hint),
         );
     };

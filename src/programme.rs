@@ -7,8 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::config::{CPD23_THING_COUNT, ProgrammeChoice, SiteConfig};
-use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::layout::CONFIG_FILE;
+use crate::diagnostic::Diagnostics;
 use crate::text::{is_whole_word, slugify};
 
 mod file;
@@ -273,11 +272,15 @@ impl NetworkRegistry {
                 if let Some(&other) = registry.by_name.get(&key) {
                     if other != index {
                         problems.push(
-                            Diagnostic::error(format!(
-                                "`{name}` names two networks: {} and {}",
-                                registry.networks[other].name, network.name
-                            ))
-                            .in_file(CONFIG_FILE)
+                            crate::config::error_in_config(
+                                &config.text,
+                                "networks",
+                                name,
+                                format!(
+                                    "`{name}` names two networks: {} and {}",
+                                    registry.networks[other].name, network.name
+                                ),
+                            )
                             .with_hint("remove the alias from one of them"),
                         );
                     }

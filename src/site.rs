@@ -13,7 +13,6 @@ use chrono::{DateTime, Utc};
 use crate::config::{BaseUrl, SiteConfig};
 use crate::content::{Post, SitePage, Term};
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
-use crate::layout::CONFIG_FILE;
 use crate::programme::{NetworkRegistry, Programme};
 use crate::route::{Route, SECTIONS};
 
@@ -239,9 +238,13 @@ fn menu(config: &SiteConfig, pages: &[Arc<SitePage>]) -> Result<Vec<MenuLink>, D
             (Some(slug), _) if pages.iter().any(|p| &p.slug == slug) => Ok(Route::Page(slug.clone())),
             (Some(slug), _) => {
                 problems.push(
-                    Diagnostic::error(format!("menu item `{}` links to page `{slug}`, which pages/ does not have", item.label))
-                        .in_file(CONFIG_FILE)
-                        .with_hint("write the page's slug (its file name without .md), or use `url:`; a draft page is built only with --drafts"),
+                    crate::config::error_in_config(
+                        &config.text,
+                        "menu",
+                        slug,
+                        format!("menu item `{}` links to page `{slug}`, which pages/ does not have", item.label),
+                    )
+                    .with_hint("write the page's slug (its file name without .md), or use `url:`; a draft page is built only with --drafts"),
                 );
                 continue;
             }

@@ -115,7 +115,7 @@ fn clashes_are_errors_naming_the_files() {
     let out = site.run(&["check"]);
     assert!(
         stderr(&out)
-            .contains("site.yaml: error: menu item `CPD plan` links to page `my-cpd-plan`, which pages/ does not have"),
+            .contains("site.yaml:19:29: error: menu item `CPD plan` links to page `my-cpd-plan`, which pages/ does not have"),
         "{}",
         stderr(&out)
     );

@@ -245,10 +245,8 @@ impl Session {
             posts.extend(entry.post.clone());
         }
         found.extend(posts.iter().filter_map(|post| crate::lint::dates(post, self.options.now)));
-        let site_yaml =
-            || std::fs::read_to_string(self.options.site_dir.join(crate::layout::CONFIG_FILE)).unwrap_or_default();
         let included: Vec<Arc<Post>> = posts.iter().filter(|p| !p.draft).cloned().collect();
-        found.extend(crate::lint::statement(&included, &settings.config, site_yaml));
+        found.extend(crate::lint::statement(&included, &settings.config));
         let stale_after = settings.config.actions.stale_after_months;
         found.extend(posts.iter().flat_map(|post| crate::lint::stale_actions(post, self.options.now, stale_after)));
         match settings.assemble(posts, self.site_pages.clone(), &self.options) {

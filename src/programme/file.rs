@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::Programme;
 use crate::config::{ProgrammeChoice, SiteConfig, ThingConfig};
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
-use crate::layout::{self, CONFIG_FILE, PROGRAMMES_DIR};
+use crate::layout::{self, PROGRAMMES_DIR};
 use crate::yaml;
 
 /// `programmes/NAME.yaml` as written.
@@ -33,7 +33,7 @@ impl Programme {
     pub fn load(site_dir: &Path, config: &SiteConfig) -> Result<Self, Diagnostics> {
         let ProgrammeChoice::File(name) = &config.programme else { return Ok(Self::from_config(config)) };
         let relative = Path::new(PROGRAMMES_DIR).join(format!("{name}.yaml"));
-        let text = read(site_dir, &relative, name)?;
+        let text = read(site_dir, &relative, name, &config.text)?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let file: ProgrammeFile = yaml::parse(text, 1).map_err(|e| {
             let mut d = Diagnostic::error(e.message).at(&relative, e.line, e.column).with_source(text);
@@ -65,11 +65,15 @@ impl Programme {
         for number in config.things.iter().filter(|(n, t)| t.title.is_none() && !things.contains_key(n)).map(|(n, _)| n)
         {
             problems.push(
-                Diagnostic::error(format!(
-                    "Thing {number} of site.yaml's `things:` needs a title: {} has no Thing {number}",
-                    display_path(&relative)
-                ))
-                .in_file(CONFIG_FILE)
+                crate::config::error_in_config(
+                    &config.text,
+                    "things",
+                    &number.to_string(),
+                    format!(
+                        "Thing {number} of site.yaml's `things:` needs a title: {} has no Thing {number}",
+                        display_path(&relative)
+                    ),
+                )
                 .with_hint("things: { 24: {title: \"Bonus: Mastodon\", description: \"…\"} }"),
             );
         }
@@ -84,17 +88,15 @@ impl Programme {
 
 /// The text of the programme file, or an error naming it: missing, unreadable, or a link out
 /// of the site.
-fn read(site_dir: &Path, relative: &PathBuf, name: &str) -> Result<String, Diagnostics> {
+fn read(site_dir: &Path, relative: &PathBuf, name: &str, config_text: &str) -> Result<String, Diagnostics> {
     let path = site_dir.join(relative);
     let shown = display_path(relative);
     if !path.is_file() {
         // Said at the line of site.yaml that names it.
-        let text = std::fs::read_to_string(site_dir.join(CONFIG_FILE)).unwrap_or_default();
-        let (line, column) = yaml::key_position(&text, "programme", 1).unwrap_or((1, 1));
         let message = format!("programme `{name}` needs the file {shown}, which is not there");
         let hint =
             format!("create {shown} with a title and the Things (see the README), or write programme: cpd23 or none");
-        return Err(Diagnostic::error(message).at(CONFIG_FILE, line, column).with_source(&text).with_hint(hint).into());
+        return Err(crate::config::error_in_config(config_text, "programme", name, message).with_hint(hint).into());
     }
     if !layout::inside(site_dir, &path).unwrap_or(false) {
         let d = Diagnostic::error("this programme file links outside the site, so it is not read").in_file(relative);
