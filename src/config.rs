@@ -22,7 +22,7 @@ pub use place::error_in_config;
 pub use portfolio::{PortfolioConfig, PortfolioContent, StatementConfig};
 pub use reflection::{ActionsConfig, ReflectionModel, Section, is_action_heading};
 pub use social::{Author, AuthorLink, Image};
-pub use things::ThingConfig;
+pub use things::{NetworkConfig, ThingConfig};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::layout::CONFIG_FILE;
@@ -189,20 +189,6 @@ struct RawConfig {
 /// How many Things the built-in cpd23 programme has: `things:` may describe them without
 /// naming them again.
 pub const CPD23_THING_COUNT: usize = 23;
-
-/// A network declared in `site.yaml`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NetworkConfig {
-    /// Canonical name; if it names a built-in network, the entry extends it.
-    pub name: String,
-    /// The network's home page.
-    #[serde(default)]
-    pub url: Option<String>,
-    /// Other names posts may use for it.
-    #[serde(default)]
-    pub aliases: Vec<String>,
-}
 
 /// Where readers leave comments, since a static host has no comment server.
 #[derive(Debug, Clone, Deserialize)]

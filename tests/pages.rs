@@ -114,8 +114,9 @@ fn clashes_are_errors_naming_the_files() {
     std::fs::remove_file(site.site.join("pages/my-cpd-plan.md")).unwrap();
     let out = site.run(&["check"]);
     assert!(
-        stderr(&out)
-            .contains("site.yaml:19:29: error: menu item `CPD plan` links to page `my-cpd-plan`, which pages/ does not have"),
+        stderr(&out).contains(
+            "site.yaml:19:29: error: menu item `CPD plan` links to page `my-cpd-plan`, which pages/ does not have"
+        ),
         "{}",
         stderr(&out)
     );

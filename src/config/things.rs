@@ -1,5 +1,6 @@
 //! A Thing as site.yaml's `things:` and a programme file write it: a title, or `{title,
-//! description}`, read as it comes so a mistake inside is told at its own place.
+//! description}`, read as it comes so a mistake inside is told at its own place; and a
+//! network as `networks:` declares it.
 
 use serde::{Deserialize, Deserializer};
 
@@ -57,4 +58,17 @@ impl<'de> serde::de::Visitor<'de> for ThingVisitor {
         let full = FullThing::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
         Ok(ThingConfig { title: social::non_empty(full.title), description: social::non_empty(full.description) })
     }
+}
+/// A network declared in `site.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkConfig {
+    /// Canonical name; if it names a built-in network, the entry extends it.
+    pub name: String,
+    /// The network's home page.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Other names posts may use for it.
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
