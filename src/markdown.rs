@@ -7,12 +7,14 @@
 //! other hosts. HTML comments are left out everywhere ([`outline`]): nobody reads them.
 
 mod outline;
+mod plain;
 
 use std::collections::HashSet;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Tag, TagEnd, html};
 
 pub use outline::{Heading, Outline, Task, events, strip_comments};
+pub use plain::{PlainText, plain_text};
 
 use crate::text::slugify;
 

@@ -234,31 +234,76 @@ mod tests {
 
 /// Where each word a reader reads begins in `markdown`: runs without spaces that hold a letter
 /// or digit (a lone `#`, `-` or `|` of Markdown is not a word), outside `<!-- comments -->`
-/// (the guidance a reflective model's prompts leave in a post).
+/// (the guidance a reflective model's prompts leave in a post). Every post's word count
+/// comes from here, so it reads bytes and decodes only the characters beyond ASCII.
 pub fn prose_word_starts(markdown: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = markdown.as_bytes();
     let mut at = 0;
     std::iter::from_fn(move || {
         loop {
-            let rest = &markdown[at..];
-            let start = at + rest.find(|c: char| !c.is_whitespace())?;
-            if markdown[start..].starts_with("<!--") {
+            let start = skip_spaces(markdown, at)?;
+            if bytes[start..].starts_with(b"<!--") {
                 at = markdown[start..].find("-->").map_or(markdown.len(), |end| start + end + 3);
                 continue;
             }
-            let word = &markdown[start..];
-            let end = start + word.find(char::is_whitespace).unwrap_or(word.len());
-            // A comment may start inside a word (`text<!-- note -->`): the word ends there.
-            let word = &markdown[start..end];
-            let end = match word.contains('<').then(|| word.find("<!--")).flatten().filter(|&i| i > 0) {
-                Some(comment) => start + comment,
-                None => end,
-            };
+            let (end, readable) = word_end(markdown, start);
             at = end;
-            if markdown[start..end].chars().any(char::is_alphanumeric) {
+            if readable {
                 return Some(start);
             }
         }
     })
+}
+
+/// Unicode's white space, as `char::is_whitespace`, for one byte of ASCII.
+fn is_space_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
+}
+
+/// The first character at or after `at` that is not white space.
+fn skip_spaces(text: &str, mut at: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b < 0x80 {
+            if !is_space_byte(b) {
+                return Some(at);
+            }
+            at += 1;
+        } else {
+            let c = text[at..].chars().next()?;
+            if !c.is_whitespace() {
+                return Some(at);
+            }
+            at += c.len_utf8();
+        }
+    }
+    None
+}
+
+/// Where the word starting at `start` ends (white space, or a comment inside it:
+/// `text<!-- note -->`), and whether it holds a letter or digit.
+fn word_end(text: &str, start: usize) -> (usize, bool) {
+    let bytes = text.as_bytes();
+    let (mut at, mut readable) = (start, false);
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b < 0x80 {
+            if is_space_byte(b) || (b == b'<' && at > start && bytes[at..].starts_with(b"<!--")) {
+                break;
+            }
+            readable |= b.is_ascii_alphanumeric();
+            at += 1;
+        } else {
+            let Some(c) = text[at..].chars().next() else { break };
+            if c.is_whitespace() {
+                break;
+            }
+            readable |= c.is_alphanumeric();
+            at += c.len_utf8();
+        }
+    }
+    (at, readable)
 }
 
 /// How many words a reader reads in `markdown` (see [`prose_word_starts`]).
@@ -278,5 +323,44 @@ mod word_tests {
         let text = "one two <!-- x y --> three";
         let starts: Vec<usize> = prose_word_starts(text).collect();
         assert_eq!(starts.iter().map(|&s| &text[s..s + 3]).collect::<Vec<_>>(), ["one", "two", "thr"]);
+    }
+
+    /// The rule read a character at a time, as it was first written: the byte scan must agree.
+    fn starts_by_chars(markdown: &str) -> Vec<usize> {
+        let mut starts = Vec::new();
+        let mut at = 0;
+        while let Some(skip) = markdown[at..].find(|c: char| !c.is_whitespace()) {
+            let start = at + skip;
+            if markdown[start..].starts_with("<!--") {
+                at = markdown[start..].find("-->").map_or(markdown.len(), |end| start + end + 3);
+                continue;
+            }
+            let word = &markdown[start..];
+            let mut end = start + word.find(char::is_whitespace).unwrap_or(word.len());
+            if let Some(comment) = markdown[start..end].find("<!--").filter(|&i| i > 0) {
+                end = start + comment;
+            }
+            at = end;
+            if markdown[start..end].chars().any(char::is_alphanumeric) {
+                starts.push(start);
+            }
+        }
+        starts
+    }
+
+    #[test]
+    fn the_byte_scan_agrees_with_the_character_rule() {
+        let texts = [
+            "Café\u{a0}crème — naïve\u{3000}日本語 text",
+            "a\u{b}b\u{c}c\rd\u{85}e\u{2028}f",
+            "x<!--y-->z <!--unclosed",
+            "é<!-- c -->ü -- ** 12 ·· ¶",
+            "<!---->w <!-->v <!--->u",
+            "",
+            "   \n\t ",
+        ];
+        for text in texts {
+            assert_eq!(prose_word_starts(text).collect::<Vec<_>>(), starts_by_chars(text), "{text:?}");
+        }
     }
 }

@@ -3,15 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-
 use super::cpd::{CpdActivity, take_cpd, take_evidence};
 use super::fields::{DATE, DRAFT, Fields, Key, SUMMARY};
 use super::frontmatter::{RawComment, Thread};
 use super::{PostDate, Text};
 use crate::config::Frameworks;
 use crate::diagnostic::Diagnostics;
-use crate::markdown::OPTIONS;
+use crate::markdown::PlainText;
 use crate::programme::{NetworkRegistry, Programme};
 use crate::route::Route;
 use crate::text::{MAX_SLUG, is_web_url, slugify};
@@ -88,6 +86,9 @@ pub struct Post {
     pub comment_count: usize,
     /// Words in the body, for reading time.
     pub word_count: usize,
+    /// What a reader reads of the body: the summary, the search index and its excerpts are
+    /// taken from it, so the Markdown is read for them once.
+    pub plain: PlainText,
     /// Old addresses of this post, each a redirect to it.
     pub aliases: Vec<Route>,
     /// The image of its social card, if it has its own.
@@ -154,6 +155,7 @@ impl Post {
         let (cpd, evidence) = (take_cpd(&mut check.fields), take_evidence(&mut check.fields, context.frameworks));
         let fields = check.fields;
         let (body, body_line) = (fields.split.body, fields.split.body_line);
+        let plain = crate::markdown::plain_text(body);
         let post = date.map(|date| Post {
             source: source.to_path_buf(),
             slug,
@@ -165,9 +167,10 @@ impl Post {
             draft,
             summary: match summary {
                 Some(summary) if !summary.0.trim().is_empty() => summary.0.trim().to_string(),
-                _ => first_paragraph_text(body),
+                _ => summary_of(&plain.first_paragraph),
             },
             word_count: crate::text::prose_words(body),
+            plain,
             body: body.to_string(),
             body_line,
             comment_count: comments.iter().map(Thread::count).sum(),
@@ -362,21 +365,9 @@ fn convert_comment(raw: RawComment) -> Result<Comment, (String, String)> {
     })
 }
 
-/// The plain text of the body's first paragraph, cut at a word boundary.
-fn first_paragraph_text(body: &str) -> String {
-    let mut text = String::new();
-    let mut in_paragraph = false;
-    for event in Parser::new_ext(body, OPTIONS) {
-        match event {
-            Event::Start(Tag::Paragraph) => in_paragraph = true,
-            Event::End(TagEnd::Paragraph) if in_paragraph && !text.trim().is_empty() => break,
-            Event::End(TagEnd::Paragraph) => in_paragraph = false,
-            Event::Text(t) | Event::Code(t) if in_paragraph => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak if in_paragraph => text.push(' '),
-            _ => {}
-        }
-    }
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+/// A first paragraph as a summary: its spaces joined, cut at a word boundary.
+fn summary_of(first_paragraph: &str) -> String {
+    let text = first_paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.chars().count() <= SUMMARY_LIMIT {
         return text;
     }

@@ -111,7 +111,7 @@ impl Prepared {
             .chain(summary.networks.iter().map(|t| t.name.as_str()))
             .chain(summary.tags.iter().map(|t| t.name.as_str()))
             .collect();
-        let search = search::doc_words(&summary.title, &terms, &search::body_text(&post.body));
+        let search = search::doc_words(&summary.title, &terms, &post.plain);
         Self { summary, value, summary_hash, post_hash, feed_content: std::sync::OnceLock::new(), search }
     }
 }
@@ -176,7 +176,7 @@ impl<'a> Renderer<'a> {
         let markdown = Markdown::new(&site.base.path).with_raw_html(site.config.raw_html);
         let page_search: Vec<(search::DocWords, String)> = (site.pages.iter())
             .map(|page| {
-                let body = search::body_text(&page.body);
+                let body = crate::markdown::plain_text(&page.body);
                 (search::doc_words(&page.title, &[], &body), search::limited(&body.text).to_string())
             })
             .collect();

@@ -3,7 +3,7 @@
 
 use std::hash::{Hash, Hasher};
 
-use super::files::{DocFile, Jump, Meta, Text, doc_file, meta_file, words_file};
+use super::files::{DocFile, Jump, Meta, doc_file, meta_file, words_file};
 use super::words::DocWords;
 use crate::render::page::Values;
 use crate::render::{Renderer, hash_of};
@@ -61,7 +61,7 @@ impl Renderer<'_> {
                 title: &summary.title,
                 date: Some(summary.date.clone()),
                 things: summary.things.iter().map(|t| t.label.as_str()).collect(),
-                text: Text::Of(&self.site.posts[posts - 1 - n].body),
+                text: super::limited(&self.site.posts[posts - 1 - n].plain.text),
             });
         }
         let page = &self.site.pages[n - posts];
@@ -71,7 +71,7 @@ impl Renderer<'_> {
             title: &page.title,
             date: page.date.as_ref().map(|d| d.human()),
             things: Vec::new(),
-            text: Text::Made(text),
+            text,
         })
     }
 

@@ -164,25 +164,7 @@ pub struct DocFile<'a> {
     /// The Things it reflects on, as labels.
     pub things: Vec<&'a str>,
     /// Its plain text, for the excerpt (cut at [`super::TEXT_LIMIT`]).
-    #[serde(serialize_with = "plain_text")]
-    pub text: Text<'a>,
-}
-
-/// A document's text: made already, or to be made from its Markdown when written (a preview
-/// keeps 10,000 posts' words, not their text as well).
-#[derive(Debug, Clone, Copy)]
-pub enum Text<'a> {
-    /// Plain text.
-    Made(&'a str),
-    /// The Markdown it is made from.
-    Of(&'a str),
-}
-
-fn plain_text<S: serde::Serializer>(text: &Text<'_>, serializer: S) -> Result<S::Ok, S::Error> {
-    match text {
-        Text::Made(text) => serializer.serialize_str(text),
-        Text::Of(markdown) => serializer.serialize_str(super::limited(&super::body_text(markdown).text)),
-    }
+    pub text: &'a str,
 }
 
 /// `search/docs/N.json`.

@@ -18,14 +18,14 @@ pub use files::{Corpus, Meta};
 use words::Field;
 pub use words::{DocWords, key_name};
 
-use pulldown_cmark::{Event, Tag, TagEnd};
+use crate::markdown::PlainText;
 
 /// Longest plain text kept for a document's excerpts; the words after it are still found.
 pub const TEXT_LIMIT: usize = 24 * 1024;
 
 /// The words of a document with `title`, filed under `terms` (Thing labels, network and tag
-/// names), with the plain text `body` (see [`body_text`]).
-pub fn doc_words(title: &str, terms: &[&str], body: &BodyText) -> DocWords {
+/// names), with the plain text `body`.
+pub fn doc_words(title: &str, terms: &[&str], body: &PlainText) -> DocWords {
     let terms = terms.join("\n");
     DocWords::new([
         (Field::Title, title),
@@ -33,85 +33,6 @@ pub fn doc_words(title: &str, terms: &[&str], body: &BodyText) -> DocWords {
         (Field::Heading, body.headings.as_str()),
         (Field::Text, body.text.as_str()),
     ])
-}
-
-/// A document's text in the two places the body holds it.
-#[derive(Debug, Default)]
-pub struct BodyText {
-    /// The headings, one a line.
-    pub headings: String,
-    /// All the text in reading order, headings included: one block a line.
-    pub text: String,
-}
-
-/// The plain text of a Markdown body: what a reader reads, without markup, link targets or
-/// HTML tags (the text between tags is kept: imported posts are full of HTML) or comments.
-pub fn body_text(markdown: &str) -> BodyText {
-    let mut out = BodyText::default();
-    let mut in_heading = false;
-    for (event, _) in crate::markdown::events(markdown) {
-        match event {
-            Event::Start(Tag::Heading { .. }) => in_heading = true,
-            Event::End(TagEnd::Heading(_)) => {
-                in_heading = false;
-                out.headings.push('\n');
-                out.text.push('\n');
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if in_heading {
-                    out.headings.push_str(&t);
-                }
-                out.text.push_str(&t);
-            }
-            Event::Html(h) | Event::InlineHtml(h) => text_of_html(&h, &mut out.text),
-            Event::SoftBreak | Event::HardBreak => out.text.push(' '),
-            Event::End(
-                TagEnd::Paragraph | TagEnd::Item | TagEnd::CodeBlock | TagEnd::TableCell | TagEnd::BlockQuote(_),
-            ) if !out.text.ends_with('\n') && !out.text.is_empty() => out.text.push('\n'),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// The text between the tags of an HTML fragment, with the few entities imports hold
-/// decoded; the contents of `<script>` and `<style>` left out.
-fn text_of_html(html: &str, out: &mut String) {
-    let mut rest = html;
-    while let Some(open) = rest.find('<') {
-        push_decoded(&rest[..open], out);
-        let after = &rest[open..];
-        let lower_start: String = after.chars().take(7).collect::<String>().to_ascii_lowercase();
-        let skip_to = if lower_start.starts_with("<script") {
-            Some("</script>")
-        } else if lower_start.starts_with("<style") {
-            Some("</style>")
-        } else {
-            None
-        };
-        rest = match skip_to {
-            Some(end) => match after.to_ascii_lowercase().find(end) {
-                Some(at) => &after[at + end.len()..],
-                None => "",
-            },
-            None => match after.find('>') {
-                Some(at) => {
-                    out.push(' ');
-                    &after[at + 1..]
-                }
-                None => "",
-            },
-        };
-    }
-    push_decoded(rest, out);
-}
-
-fn push_decoded(text: &str, out: &mut String) {
-    if text.contains('&') {
-        out.push_str(&crate::text::decode_entities(text));
-    } else {
-        out.push_str(text);
-    }
 }
 
 /// `text` cut to at most [`TEXT_LIMIT`] bytes at a character boundary.
@@ -129,18 +50,6 @@ pub fn limited(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn body_text_keeps_what_readers_read() {
-        let body = body_text(
-            "Intro with [a link](https://x.org/) and `code`.\n\n## My networks\n\n- LinkedIn\n- X\n\n<figure><img src=\"a.png\"><figcaption>A &amp; B</figcaption></figure>\n\n<script>var secret = 1;</script>\n\n<!--\nguidance\n-->\n",
-        );
-        assert_eq!(body.headings, "My networks\n");
-        assert!(body.text.starts_with("Intro with a link and code.\nMy networks\nLinkedIn\nX\n"), "{:?}", body.text);
-        assert!(body.text.contains("A & B"), "{:?}", body.text);
-        assert!(!body.text.contains("secret") && !body.text.contains("https") && !body.text.contains("img"));
-        assert!(!body.text.contains("guidance"), "comments are nobody's text");
-    }
 
     #[test]
     fn long_text_is_cut_at_a_character() {

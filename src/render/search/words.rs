@@ -154,6 +154,9 @@ impl Keys {
     }
 }
 
+/// Where each word of a document is in the folded text (start, end) and its field.
+type Spans = Vec<(u32, u32, Field)>;
+
 /// The distinct words of one document, sorted, each with the best [`Field`] it stands in.
 #[derive(Debug, Clone, Default)]
 pub struct DocWords {
@@ -191,8 +194,24 @@ impl Hash for DocWords {
 impl DocWords {
     /// The words of a document made of `parts`.
     pub fn new<'t>(parts: impl IntoIterator<Item = (Field, &'t str)>) -> Self {
-        let mut all = String::new();
-        let mut spans: Vec<(u32, u32, Field)> = Vec::new();
+        // Every post's words pass through these two buffers: kept per thread, so that 10,000
+        // posts do not each grow (and have the system zero) fresh ones.
+        thread_local! {
+            static SCRATCH: std::cell::Cell<(String, Spans)> = Default::default();
+        }
+        let (mut all, mut spans) = SCRATCH.take();
+        all.clear();
+        spans.clear();
+        let packed = Self::pack(parts, &mut all, &mut spans);
+        SCRATCH.set((all, spans));
+        packed
+    }
+
+    fn pack<'t>(
+        parts: impl IntoIterator<Item = (Field, &'t str)>,
+        all: &mut String,
+        spans: &mut Spans,
+    ) -> Self {
         for (field, text) in parts {
             fold_into(text, |word| {
                 let start = all.len() as u32;
@@ -206,7 +225,7 @@ impl DocWords {
                 spans.len() / 2,
                 ahash::RandomState::with_seeds(9, 9, 9, 9),
             );
-        for &(start, end, field) in &spans {
+        for &(start, end, field) in spans.iter() {
             let slot = best.entry(&all[start as usize..end as usize]).or_insert(field);
             *slot = (*slot).min(field);
         }
