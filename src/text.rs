@@ -72,18 +72,30 @@ pub fn is_xml_forbidden(c: char) -> bool {
     (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{fffe}' || c == '\u{ffff}'
 }
 
-/// Byte offset of the first character XML forbids in `text`, found a byte at a time (the
-/// control characters are single bytes; U+FFFE and U+FFFF are found by substring search).
+/// Byte offset of the first character XML forbids in `text`, found a byte at a time: the
+/// control characters are single bytes, and U+FFFE and U+FFFF are the only characters XML
+/// forbids whose UTF-8 starts with 0xEF (then 0xBF, then 0xBE or 0xBF). Every page of a feed
+/// passes through here, so whole chunks are scanned without an early exit (the compiler
+/// vectorises that) and only a chunk holding a candidate is looked at closely.
 pub fn find_xml_forbidden(text: &str) -> Option<usize> {
-    let bad = |b: u8| b < b' ' && !matches!(b, b'\t' | b'\n' | b'\r');
-    // Whole chunks at a time (no early exit inside one, so the compiler can vectorise it).
-    let chunk = text.as_bytes().chunks(64).position(|chunk| chunk.iter().fold(false, |found, &b| found | bad(b)));
-    let control = chunk.and_then(|i| text.as_bytes()[i * 64..].iter().position(|&b| bad(b)).map(|at| i * 64 + at));
-    let noncharacter = || text.find(['\u{fffe}', '\u{ffff}']);
-    match control {
-        Some(at) => Some(noncharacter().map_or(at, |other| other.min(at))),
-        None => noncharacter(),
+    let bytes = text.as_bytes();
+    let candidate = |b: u8| (b < b' ' && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF;
+    let forbidden_at = |at: usize| {
+        bytes[at] != 0xEF || (bytes.get(at + 1) == Some(&0xBF) && matches!(bytes.get(at + 2), Some(0xBE | 0xBF)))
+    };
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = (start + 64).min(bytes.len());
+        let chunk = &bytes[start..end];
+        if chunk.iter().fold(false, |found, &b| found | candidate(b)) {
+            let found = (start..end).find(|&at| candidate(bytes[at]) && forbidden_at(at));
+            if found.is_some() {
+                return found;
+            }
+        }
+        start = end;
     }
+    None
 }
 
 /// `text` without the characters XML forbids.
@@ -223,6 +235,10 @@ mod tests {
         assert_eq!(find_xml_forbidden("ab\u{ffff}c\u{1}"), Some(2));
         assert_eq!(find_xml_forbidden("é\u{1}"), Some(2));
         assert_eq!(find_xml_forbidden("tab\tok\r\n"), None);
+        assert_eq!(find_xml_forbidden("\u{feff}\u{fffd}\u{ff01}ok"), None, "other characters beginning 0xEF are fine");
+        let long = format!("{}\u{fffe}", "\u{ff01}".repeat(40));
+        assert_eq!(find_xml_forbidden(&long), Some(120), "found past a chunk of look-alikes");
+        assert_eq!(find_xml_forbidden(&format!("{}\u{1f}", "a".repeat(63))), Some(63));
     }
 
     #[test]

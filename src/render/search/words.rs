@@ -207,11 +207,7 @@ impl DocWords {
         packed
     }
 
-    fn pack<'t>(
-        parts: impl IntoIterator<Item = (Field, &'t str)>,
-        all: &mut String,
-        spans: &mut Spans,
-    ) -> Self {
+    fn pack<'t>(parts: impl IntoIterator<Item = (Field, &'t str)>, all: &mut String, spans: &mut Spans) -> Self {
         for (field, text) in parts {
             fold_into(text, |word| {
                 let start = all.len() as u32;
