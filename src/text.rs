@@ -271,27 +271,43 @@ pub fn prose_word_starts(markdown: &str) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
-/// Unicode's white space, as `char::is_whitespace`, for one byte of ASCII.
-fn is_space_byte(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
-}
+/// What each byte is to the word scan: white space (Unicode's, as `char::is_whitespace`, for
+/// ASCII), a letter or digit, `<` (a comment may begin), the start or middle of a character
+/// beyond ASCII, or anything else.
+const SPACE: u8 = 1;
+const ALNUM: u8 = 2;
+const OPEN: u8 = 3;
+const WIDE: u8 = 4;
+static BYTE_CLASS: [u8; 256] = {
+    let mut classes = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        classes[b] = match b as u8 {
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => SPACE,
+            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => ALNUM,
+            b'<' => OPEN,
+            0x80..=0xFF => WIDE,
+            _ => 0,
+        };
+        b += 1;
+    }
+    classes
+};
 
 /// The first character at or after `at` that is not white space.
 fn skip_spaces(text: &str, mut at: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     while at < bytes.len() {
-        let b = bytes[at];
-        if b < 0x80 {
-            if !is_space_byte(b) {
-                return Some(at);
+        match BYTE_CLASS[bytes[at] as usize] {
+            SPACE => at += 1,
+            WIDE => {
+                let c = text[at..].chars().next()?;
+                if !c.is_whitespace() {
+                    return Some(at);
+                }
+                at += c.len_utf8();
             }
-            at += 1;
-        } else {
-            let c = text[at..].chars().next()?;
-            if !c.is_whitespace() {
-                return Some(at);
-            }
-            at += c.len_utf8();
+            _ => return Some(at),
         }
     }
     None
@@ -303,20 +319,22 @@ fn word_end(text: &str, start: usize) -> (usize, bool) {
     let bytes = text.as_bytes();
     let (mut at, mut readable) = (start, false);
     while at < bytes.len() {
-        let b = bytes[at];
-        if b < 0x80 {
-            if is_space_byte(b) || (b == b'<' && at > start && bytes[at..].starts_with(b"<!--")) {
-                break;
+        match BYTE_CLASS[bytes[at] as usize] {
+            ALNUM => {
+                readable = true;
+                at += 1;
             }
-            readable |= b.is_ascii_alphanumeric();
-            at += 1;
-        } else {
-            let Some(c) = text[at..].chars().next() else { break };
-            if c.is_whitespace() {
-                break;
+            SPACE => break,
+            OPEN if at > start && bytes[at..].starts_with(b"<!--") => break,
+            WIDE => {
+                let Some(c) = text[at..].chars().next() else { break };
+                if c.is_whitespace() {
+                    break;
+                }
+                readable |= c.is_alphanumeric();
+                at += c.len_utf8();
             }
-            readable |= c.is_alphanumeric();
-            at += c.len_utf8();
+            _ => at += 1,
         }
     }
     (at, readable)
