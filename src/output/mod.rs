@@ -68,6 +68,9 @@ pub struct Staging {
     staging: PathBuf,
     mode: Mode,
     produced: Mutex<HashSet<String>>,
+    /// Folders of the staging tree made so far: thousands of pages share a few folders, and
+    /// asking the system for each again would cost two calls a page.
+    made: Mutex<HashSet<PathBuf>>,
     /// Staged files: output path, order written (a later write of one path wins), staged file.
     staged: Mutex<Vec<(String, usize, PathBuf)>>,
     next: AtomicUsize,
@@ -128,6 +131,7 @@ impl Staging {
             staging,
             mode,
             produced: Mutex::default(),
+            made: Mutex::default(),
             staged: Mutex::default(),
             next: AtomicUsize::new(0),
             committed: false,
@@ -153,8 +157,11 @@ impl Staging {
         match self.mode {
             Mode::Fresh => {
                 let path = self.staging.join(relative);
-                if let Some(parent) = path.parent() {
+                if let Some(parent) = path.parent()
+                    && !self.made.lock().unwrap_or_else(|e| e.into_inner()).contains(parent)
+                {
                     fs::create_dir_all(parent)?;
+                    self.made.lock().unwrap_or_else(|e| e.into_inner()).insert(parent.to_path_buf());
                 }
                 fs::write(path, bytes)
             }
