@@ -68,6 +68,8 @@ pub fn plain_text(markdown: &str) -> PlainText {
             _ => {}
         }
     }
+    // Posts keep their text for the whole build: no room to spare in it.
+    out.text.shrink_to_fit();
     out
 }
 
