@@ -779,13 +779,19 @@ const HUGO_LAYOUTS: &[(&str, &str)] = &[
   <li><a href="{{ .Page.RelPermalink }}">{{ .Page.LinkTitle }}</a> <span class="count">{{ .Count }} posts</span></li>{{ end }}
 </ul>
 {{ else if eq .Kind "term" }}
+{{ $pager := .Paginate .Pages }}
 <div class="page-intro">
   <h1>{{ .Title }}</h1>
   <p class="lede">{{ len .Pages }} posts.{{ with .OutputFormats.Get "rss" }} <a href="{{ .RelPermalink }}">Feed</a>{{ end }}</p>
 </div>
-<ol class="post-list" role="list">{{ range .Pages }}
+<ol class="post-list" role="list">{{ range $pager.Pages }}
   <li>{{ partial "card.html" . }}</li>{{ end }}
 </ol>
+<nav class="pager" aria-label="Pages of posts">
+  {{ with $pager.Prev }}<a class="pager-newer" href="{{ .URL }}" rel="prev">← Newer posts</a>{{ end }}
+  <p class="pager-status">Page {{ $pager.PageNumber }} of {{ $pager.TotalPages }}</p>
+  {{ with $pager.Next }}<a class="pager-older" href="{{ .URL }}" rel="next">Older posts →</a>{{ end }}
+</nav>
 {{ else }}
 <h1>{{ .Title }}</h1>
 <p>{{ len .Pages }} posts; the newest:</p>

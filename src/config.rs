@@ -56,6 +56,9 @@ pub struct SiteConfig {
     pub comments: Option<CommentsConfig>,
     /// Posts per home page, at least 1.
     pub paginate: usize,
+    /// Posts per page of a Thing's, network's or tag's list, at least 1 (`paginate` unless
+    /// site.yaml says `paginate_terms`): a tag on 3,000 posts is 300 pages, not one of 5 MB.
+    pub paginate_terms: usize,
     /// A custom domain for GitHub Pages; writes `CNAME`.
     pub cname: Option<String>,
     /// Whether raw HTML in posts is kept (imported posts are full of it) or shown as text.
@@ -160,6 +163,9 @@ struct RawConfig {
     /// Posts per home page.
     #[serde(default = "default_paginate")]
     pub paginate: usize,
+    /// Posts per page of a Thing's, network's or tag's list; `paginate` if absent.
+    #[serde(default)]
+    pub paginate_terms: Option<usize>,
     /// A custom domain for GitHub Pages; writes `CNAME`.
     #[serde(default)]
     pub cname: Option<String>,
@@ -371,6 +377,7 @@ impl RawConfig {
                 networks: self.networks,
                 comments: self.comments,
                 paginate: self.paginate,
+                paginate_terms: self.paginate_terms.unwrap_or(self.paginate),
                 cname: self.cname,
                 raw_html: self.raw_html,
                 menu: self.menu,
@@ -395,6 +402,10 @@ impl RawConfig {
         }
         if self.paginate == 0 {
             report("paginate", "paginate must be at least 1".into(), "the number of posts on each home page, e.g. 10");
+        }
+        if self.paginate_terms == Some(0) {
+            let hint = "the number of posts on each page of a Thing, network or tag, e.g. 10";
+            report("paginate_terms", "paginate_terms must be at least 1".into(), hint);
         }
         if self.language.trim().is_empty() || self.language.contains(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
         {

@@ -49,6 +49,9 @@ pub enum Route {
     Page(String),
     /// An old address that redirects: a folder (`2011/07/18/old/`) or a file (`old.html`).
     Alias(String),
+    /// Page N (from 2) of a Thing's, network's or tag's list: `things/6/page/2/`. Page 1 is
+    /// the list's own route.
+    More(Box<Route>, usize),
 }
 
 /// The first path segments the site's own sections use: a page may not take one as its slug.
@@ -81,7 +84,13 @@ impl Route {
             Route::SearchDoc(n) => format!("search/docs/{n}.json"),
             Route::Page(slug) => format!("{slug}/"),
             Route::Alias(path) => path.clone(),
+            Route::More(list, n) => format!("{}page/{n}/", list.address()),
         }
+    }
+
+    /// Page `n` (1-based) of the list at this route: the route itself for page 1.
+    pub fn page(self, n: usize) -> Route {
+        if n <= 1 { self } else { Route::More(Box::new(self), n) }
     }
 
     /// The redirect route of an old address as written in `aliases:`: a path
@@ -139,6 +148,7 @@ impl Route {
             Route::Network(slug) => Some(Route::NetworkFeed(slug.clone())),
             Route::Tag(slug) => Some(Route::TagFeed(slug.clone())),
             Route::Home(_) => Some(Route::Feed),
+            Route::More(list, _) => list.feed(),
             _ => None,
         }
     }
@@ -157,6 +167,9 @@ mod tests {
         assert_eq!(Route::ThingFeed(6).file(), "things/6/atom.xml");
         assert_eq!(Route::NotFound.file(), "404.html");
         assert_eq!(Route::Thing(6).url(&base), "/cpd/things/6/");
+        assert_eq!(Route::Tag("cpd".into()).page(1), Route::Tag("cpd".into()));
+        assert_eq!(Route::Tag("cpd".into()).page(3).file(), "tags/cpd/page/3/index.html");
+        assert_eq!(Route::Thing(6).page(2).feed(), Some(Route::ThingFeed(6)));
         assert_eq!(Route::Tag("cpd".into()).permalink(&base), "https://alex.github.io/cpd/tags/cpd/");
         assert_eq!(Route::Home(1).url(&base), "/cpd/");
         assert_eq!(Route::Page("about".into()).file(), "about/index.html");

@@ -392,19 +392,40 @@ impl TermEntry {
     }
 }
 
-/// Home-page pagination.
+/// Pagination of a list of posts: the home pages, or a Thing's, network's or tag's.
 #[derive(Debug, Clone, Hash, Serialize)]
 pub struct Paginator {
     /// 1-based.
     pub current: usize,
-    /// Number of home pages.
+    /// Number of pages of the list.
     pub total_pages: usize,
-    /// Posts on all home pages.
+    /// Posts on all its pages.
     pub total_posts: usize,
     /// Newer posts.
     pub prev_url: Option<String>,
     /// Older posts.
     pub next_url: Option<String>,
+}
+
+impl Paginator {
+    /// Page `current` of the list at `list` (its first page's route) of `total_posts` posts,
+    /// `per_page` a page.
+    pub fn new(list: &Route, current: usize, total_posts: usize, per_page: usize, base: &BaseUrl) -> Self {
+        let total_pages = total_posts.div_ceil(per_page).max(1);
+        Self {
+            current,
+            total_pages,
+            total_posts,
+            prev_url: (current > 1).then(|| list.clone().page(current - 1).url(base)),
+            next_url: (current < total_pages).then(|| list.clone().page(current + 1).url(base)),
+        }
+    }
+
+    /// The posts of the page among `total_posts`: a range of their indexes.
+    pub fn range(&self, per_page: usize) -> std::ops::Range<usize> {
+        let start = ((self.current - 1) * per_page).min(self.total_posts);
+        start..(start + per_page).min(self.total_posts)
+    }
 }
 
 /// `feed` in atom.xml.

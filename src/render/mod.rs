@@ -41,18 +41,18 @@ pub enum Page {
     Post(usize),
     /// The overview of the programme's Things.
     Things,
-    /// The posts on Thing N.
-    Thing(u32),
+    /// Page p (1-based) of the posts on Thing N.
+    Thing(u32, usize),
     /// The feed of Thing N.
     ThingFeed(u32),
     /// The overview of networks.
     Networks,
-    /// A network's posts, by index into `Site::by_network`.
-    Network(usize),
+    /// Page p of a network's posts, by index into `Site::by_network`.
+    Network(usize, usize),
     /// The overview of tags.
     Tags,
-    /// A tag's posts, by index into `Site::by_tag`.
-    Tag(usize),
+    /// Page p of a tag's posts, by index into `Site::by_tag`.
+    Tag(usize, usize),
     /// The feed of a network, by index into `Site::by_network`.
     NetworkFeed(usize),
     /// The feed of a tag, by index into `Site::by_tag`.
@@ -239,9 +239,7 @@ impl<'a> Renderer<'a> {
             // The index changes with every word written; the preview's reader is not searching.
             Page::SearchMeta | Page::SearchWords(_) | Page::SearchDoc(_) => true,
             Page::Feed | Page::ThingFeed(_) | Page::NetworkFeed(_) | Page::TagFeed(_) => true,
-            Page::Thing(n) => site.thing_posts(n).len() > MANY,
-            Page::Network(i) => site.by_network[i].posts.len() > MANY,
-            Page::Tag(i) => site.by_tag[i].posts.len() > MANY,
+            Page::Thing(..) | Page::Network(..) | Page::Tag(..) => site.config.paginate_terms > MANY,
             _ => false,
         }
     }
@@ -264,14 +262,21 @@ impl<'a> Renderer<'a> {
         pages.extend((1..=self.home_page_count()).map(Page::Home));
         pages.extend((0..site.posts.len()).map(Page::Post));
         pages.push(Page::Things);
+        let term_pages = |posts: usize| 1..=self.term_page_count(posts);
         for (number, _) in site.programme.things() {
-            pages.push(Page::Thing(number));
+            pages.extend(term_pages(site.thing_posts(number).len()).map(|p| Page::Thing(number, p)));
             pages.push(Page::ThingFeed(number));
         }
         pages.push(Page::Networks);
-        pages.extend((0..site.by_network.len()).flat_map(|i| [Page::Network(i), Page::NetworkFeed(i)]));
+        for (i, group) in site.by_network.iter().enumerate() {
+            pages.extend(term_pages(group.posts.len()).map(|p| Page::Network(i, p)));
+            pages.push(Page::NetworkFeed(i));
+        }
         pages.push(Page::Tags);
-        pages.extend((0..site.by_tag.len()).flat_map(|i| [Page::Tag(i), Page::TagFeed(i)]));
+        for (i, group) in site.by_tag.iter().enumerate() {
+            pages.extend(term_pages(group.posts.len()).map(|p| Page::Tag(i, p)));
+            pages.push(Page::TagFeed(i));
+        }
         pages.extend([Page::Feed, Page::NotFound, Page::Search]);
         pages.extend((0..site.pages.len()).map(Page::Standalone));
         pages.extend((0..site.redirects.len()).map(Page::Redirect));
@@ -300,6 +305,11 @@ impl<'a> Renderer<'a> {
         self.site.posts.len().div_ceil(self.site.config.paginate).max(1)
     }
 
+    /// Pages of a Thing's, network's or tag's list of `posts` posts (one, even when empty).
+    pub(crate) fn term_page_count(&self, posts: usize) -> usize {
+        posts.div_ceil(self.site.config.paginate_terms).max(1)
+    }
+
     /// Where a page goes.
     pub fn route(&self, page: Page) -> Route {
         let site = self.site;
@@ -307,12 +317,12 @@ impl<'a> Renderer<'a> {
             Page::Home(n) => Route::Home(n),
             Page::Post(i) => Route::Post(site.posts[i].slug.clone()),
             Page::Things => Route::Things,
-            Page::Thing(n) => Route::Thing(n),
+            Page::Thing(n, p) => Route::Thing(n).page(p),
             Page::ThingFeed(n) => Route::ThingFeed(n),
             Page::Networks => Route::Networks,
-            Page::Network(i) => Route::Network(site.by_network[i].term.slug.clone()),
+            Page::Network(i, p) => Route::Network(site.by_network[i].term.slug.clone()).page(p),
             Page::Tags => Route::Tags,
-            Page::Tag(i) => Route::Tag(site.by_tag[i].term.slug.clone()),
+            Page::Tag(i, p) => Route::Tag(site.by_tag[i].term.slug.clone()).page(p),
             Page::NetworkFeed(i) => Route::NetworkFeed(site.by_network[i].term.slug.clone()),
             Page::TagFeed(i) => Route::TagFeed(site.by_tag[i].term.slug.clone()),
             Page::Feed => Route::Feed,
@@ -339,12 +349,12 @@ impl<'a> Renderer<'a> {
             Page::Home(n) => ("index.html", "home", self.home(n)),
             Page::Post(i) => ("post.html", "post", self.post(i)),
             Page::Things => ("things.html", "things", self.things()),
-            Page::Thing(n) => ("thing.html", "thing", self.thing(n)),
+            Page::Thing(n, p) => ("thing.html", "thing", self.thing(n, p)),
             Page::ThingFeed(n) => ("atom.xml", "feed", self.thing_feed(n)),
             Page::Networks => ("networks.html", "networks", Values::Networks { networks: self.networks() }),
-            Page::Network(i) => ("network.html", "network", self.network(i)),
+            Page::Network(i, p) => ("network.html", "network", self.network(i, p)),
             Page::Tags => ("tags.html", "tags", Values::Tags { tags: self.tags() }),
-            Page::Tag(i) => ("tag.html", "tag", self.tag(i)),
+            Page::Tag(i, p) => ("tag.html", "tag", self.tag(i, p)),
             Page::NetworkFeed(i) => ("atom.xml", "feed", self.term_feed(&self.site.by_network[i], "Network")),
             Page::TagFeed(i) => ("atom.xml", "feed", self.term_feed(&self.site.by_tag[i], "Tag")),
             Page::Feed => ("atom.xml", "feed", self.site_feed()),

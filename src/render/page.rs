@@ -137,8 +137,10 @@ pub enum Values<'a> {
     Thing {
         /// The Thing.
         thing: ThingEntry,
-        /// Its posts, newest first.
+        /// This page's share of its posts, newest first.
         posts: Listing<'a>,
+        /// Links to the other pages of its posts.
+        paginator: Paginator,
         /// The Thing before it in the programme.
         previous: Option<ThingRef>,
         /// The Thing after it.
@@ -160,8 +162,10 @@ pub enum Values<'a> {
     Network {
         /// The network.
         network: TermEntry,
-        /// Its posts, newest first.
+        /// This page's share of its posts, newest first.
         posts: Listing<'a>,
+        /// Links to the other pages of its posts.
+        paginator: Paginator,
     },
     /// The tags overview.
     Tags {
@@ -172,8 +176,10 @@ pub enum Values<'a> {
     Tag {
         /// The tag.
         tag: TermEntry,
-        /// Its posts, newest first.
+        /// This page's share of its posts, newest first.
         posts: Listing<'a>,
+        /// Links to the other pages of its posts.
+        paginator: Paginator,
     },
     /// sitemap.xml, made from the addresses and dates of the pages it lists.
     Sitemap(super::sitemap::Inputs<'a>),
@@ -250,9 +256,10 @@ impl PageContext<'_> {
                 context.insert("things_total", things_total);
                 context.insert("bonus_done", bonus_done);
             }
-            Values::Thing { thing, posts, previous, next } => {
+            Values::Thing { thing, posts, paginator, previous, next } => {
                 context.insert("thing", thing);
                 context.insert_value("posts", posts.value());
+                context.insert("paginator", paginator);
                 context.insert("previous_thing", previous);
                 context.insert("next_thing", next);
             }
@@ -261,14 +268,16 @@ impl PageContext<'_> {
                 context.insert_value("entries", feed_entries(posts, markdown, &config.base_url));
             }
             Values::Networks { networks } => context.insert("networks", networks),
-            Values::Network { network, posts } => {
+            Values::Network { network, posts, paginator } => {
                 context.insert("network", network);
                 context.insert_value("posts", posts.value());
+                context.insert("paginator", paginator);
             }
             Values::Tags { tags } => context.insert("tags", tags),
-            Values::Tag { tag, posts } => {
+            Values::Tag { tag, posts, paginator } => {
                 context.insert("tag", tag);
                 context.insert_value("posts", posts.value());
+                context.insert("paginator", paginator);
             }
             Values::Sitemap(inputs) => context.insert("entries", &inputs.entries(&config.base_url)),
             Values::NotFound | Values::SearchMeta(_) | Values::SearchWords { .. } | Values::SearchDoc(_) => {}

@@ -15,12 +15,12 @@ pub struct Inputs<'a> {
     home_pages: usize,
     /// Every post: its slug and date.
     posts: Vec<(&'a str, &'a PostDate)>,
-    /// Every Thing of the programme, with its newest post's date.
-    things: Vec<(u32, Option<&'a PostDate>)>,
-    /// Every network named, with its newest post's date.
-    networks: Vec<(&'a str, Option<&'a PostDate>)>,
-    /// Every tag used, with its newest post's date.
-    tags: Vec<(&'a str, Option<&'a PostDate>)>,
+    /// Every Thing of the programme, with its newest post's date and its pages of posts.
+    things: Vec<(u32, Option<&'a PostDate>, usize)>,
+    /// Every network named, with its newest post's date and its pages of posts.
+    networks: Vec<(&'a str, Option<&'a PostDate>, usize)>,
+    /// Every tag used, with its newest post's date and its pages of posts.
+    tags: Vec<(&'a str, Option<&'a PostDate>, usize)>,
     /// Every standalone page, with its date if it gives one.
     pages: Vec<(&'a str, Option<&'a PostDate>)>,
 }
@@ -29,12 +29,17 @@ impl<'a> Inputs<'a> {
     /// Collects them from the site model.
     pub fn of(site: &'a Site) -> Self {
         let newest = |indexes: &[usize]| indexes.first().map(|&i| &site.posts[i].date);
+        let pages = |indexes: &[usize]| indexes.len().div_ceil(site.config.paginate_terms).max(1);
         Self {
             home_pages: site.posts.len().div_ceil(site.config.paginate).max(1),
             posts: site.posts.iter().map(|p| (p.slug.as_str(), &p.date)).collect(),
-            things: site.programme.things().map(|(n, _)| (n, newest(site.thing_posts(n)))).collect(),
-            networks: site.by_network.iter().map(|g| (g.term.slug.as_str(), newest(&g.posts))).collect(),
-            tags: site.by_tag.iter().map(|g| (g.term.slug.as_str(), newest(&g.posts))).collect(),
+            things: (site.programme.things())
+                .map(|(n, _)| (n, newest(site.thing_posts(n)), pages(site.thing_posts(n))))
+                .collect(),
+            networks: (site.by_network.iter())
+                .map(|g| (g.term.slug.as_str(), newest(&g.posts), pages(&g.posts)))
+                .collect(),
+            tags: site.by_tag.iter().map(|g| (g.term.slug.as_str(), newest(&g.posts), pages(&g.posts))).collect(),
             pages: site.pages.iter().map(|p| (p.slug.as_str(), p.date.as_ref())).collect(),
         }
     }
@@ -51,17 +56,23 @@ impl<'a> Inputs<'a> {
         for (slug, date) in &self.posts {
             entries.push(entry(Route::Post(slug.to_string()), Some(day(date))));
         }
-        entries.push(entry(Route::Things, newest.clone()));
-        for (n, date) in &self.things {
-            entries.push(entry(Route::Thing(*n), date.map(day)));
+        // A list's first page carries its newest post's day; its later pages, like the home
+        // page's, none (their posts move along as new ones come).
+        let mut list = |route: Route, date: Option<&PostDate>, pages: usize| {
+            entries.push(entry(route.clone(), date.map(day)));
+            entries.extend((2..=pages).map(|n| entry(route.clone().page(n), None)));
+        };
+        list(Route::Things, self.posts.first().map(|(_, date)| *date), 1);
+        for (n, date, pages) in &self.things {
+            list(Route::Thing(*n), *date, *pages);
         }
-        entries.push(entry(Route::Networks, newest.clone()));
-        for (slug, date) in &self.networks {
-            entries.push(entry(Route::Network(slug.to_string()), date.map(day)));
+        list(Route::Networks, self.posts.first().map(|(_, date)| *date), 1);
+        for (slug, date, pages) in &self.networks {
+            list(Route::Network(slug.to_string()), *date, *pages);
         }
-        entries.push(entry(Route::Tags, newest));
-        for (slug, date) in &self.tags {
-            entries.push(entry(Route::Tag(slug.to_string()), date.map(day)));
+        list(Route::Tags, self.posts.first().map(|(_, date)| *date), 1);
+        for (slug, date, pages) in &self.tags {
+            list(Route::Tag(slug.to_string()), *date, *pages);
         }
         for (slug, date) in &self.pages {
             entries.push(entry(Route::Page(slug.to_string()), date.map(day)));

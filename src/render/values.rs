@@ -2,7 +2,7 @@
 //! context. Every URL comes from a [`Route`].
 
 use super::context::*;
-use super::page::{Portfolio, PortfolioSection, PostInputs, Values};
+use super::page::{Listing, Portfolio, PortfolioSection, PostInputs, Values};
 use super::{FEED_LIMIT, Renderer};
 use crate::route::Route;
 use crate::site::TermGroup;
@@ -63,17 +63,20 @@ impl Renderer<'_> {
         }
     }
 
-    pub(super) fn thing(&self, n: u32) -> Values<'_> {
+    pub(super) fn thing(&self, n: u32, page: usize) -> Values<'_> {
         let numbers: Vec<u32> = self.site.programme.things().map(|(number, _)| number).collect();
         let at = numbers.iter().position(|&number| number == n);
         let previous = at.and_then(|i| i.checked_sub(1)).map(|i| thing_ref(self.site, numbers[i]));
         let next = at.and_then(|i| numbers.get(i + 1)).map(|&number| thing_ref(self.site, number));
-        Values::Thing {
-            thing: self.thing_entry(n),
-            posts: self.listing(self.site.thing_posts(n).iter().copied()),
-            previous,
-            next,
-        }
+        let (posts, paginator) = self.term_page(Route::Thing(n), self.site.thing_posts(n), page);
+        Values::Thing { thing: self.thing_entry(n), posts, paginator, previous, next }
+    }
+
+    /// Page `page` of the list at `list` of the posts `indexes`: its share and its pager.
+    fn term_page(&self, list: Route, indexes: &[usize], page: usize) -> (Listing<'_>, Paginator) {
+        let per_page = self.site.config.paginate_terms;
+        let paginator = Paginator::new(&list, page, indexes.len(), per_page, &self.site.base);
+        (self.listing(indexes[paginator.range(per_page)].iter().copied()), paginator)
     }
 
     pub(super) fn thing_feed(&self, n: u32) -> Values<'_> {
@@ -132,20 +135,24 @@ impl Renderer<'_> {
         groups.iter().map(|g| self.term_entry(g, Route::Network(g.term.slug.clone()), true)).collect()
     }
 
-    pub(super) fn network(&self, i: usize) -> Values<'_> {
+    pub(super) fn network(&self, i: usize, page: usize) -> Values<'_> {
         let group = &self.site.by_network[i];
-        let network = self.term_entry(group, Route::Network(group.term.slug.clone()), true);
-        Values::Network { network, posts: self.listing(group.posts.iter().copied()) }
+        let route = Route::Network(group.term.slug.clone());
+        let network = self.term_entry(group, route.clone(), true);
+        let (posts, paginator) = self.term_page(route, &group.posts, page);
+        Values::Network { network, posts, paginator }
     }
 
     pub(super) fn tags(&self) -> Vec<TermEntry> {
         self.site.by_tag.iter().map(|g| self.term_entry(g, Route::Tag(g.term.slug.clone()), false)).collect()
     }
 
-    pub(super) fn tag(&self, i: usize) -> Values<'_> {
+    pub(super) fn tag(&self, i: usize, page: usize) -> Values<'_> {
         let group = &self.site.by_tag[i];
-        let tag = self.term_entry(group, Route::Tag(group.term.slug.clone()), false);
-        Values::Tag { tag, posts: self.listing(group.posts.iter().copied()) }
+        let route = Route::Tag(group.term.slug.clone());
+        let tag = self.term_entry(group, route.clone(), false);
+        let (posts, paginator) = self.term_page(route, &group.posts, page);
+        Values::Tag { tag, posts, paginator }
     }
 
     /// Every reflection by Thing in programme order, then the general ones, each oldest first.
