@@ -13,13 +13,12 @@ mod reflection;
 use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, Utc};
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use crate::config::BaseUrl;
 use crate::content::frontmatter::{self, Split};
 use crate::content::{Post, PostContext};
 use crate::diagnostic::{Diagnostic, closest};
-use crate::markdown::OPTIONS;
+use crate::markdown::BodyMarks;
 use crate::route::Route;
 use crate::text::{line_column, things_named};
 
@@ -47,20 +46,19 @@ pub struct Checked {
 /// Text checks of one post as read from `text`: networks the registry does not know,
 /// networks named in the text but not listed, a title naming another Thing, images without
 /// alternative text, characters feeds cannot hold; and the post's links into a site published
-/// at `base`. The Markdown is parsed once for all of them.
-pub fn post(post: &Post, text: &str, context: &PostContext<'_>, base: &BaseUrl) -> Checked {
+/// at `base`. `marks` are what reading the post found in its Markdown (the one pass over it).
+pub fn post(post: &Post, text: &str, marks: &BodyMarks, context: &PostContext<'_>, base: &BaseUrl) -> Checked {
     let Ok(split) = frontmatter::split(text) else { return Checked::default() };
-    let scan = Scan::of(post, base);
     let mut warnings = unknown_networks(post, text, &split, context);
-    warnings.extend(scan.bare_images.iter().map(|&offset| {
+    warnings.extend(marks.bare_images.iter().map(|&offset| {
         warn_at(post, text, offset, "this image has no alternative text".into())
             .with_hint("describe it for readers who cannot see it: ![A mind map of my networks](map.png)")
     }));
-    warnings.extend(unlisted_mentions(post, text, context, &scan.prose));
+    warnings.extend(unlisted_mentions(post, text, context, &marks.prose));
     warnings.extend(title_names_another_thing(post, text, &split));
     warnings.extend(xml_forbidden(post, text));
     warnings.extend(reflection::sections(post, text, &split));
-    let mut links = scan.links;
+    let mut links = site_links(post, marks, base);
     links.extend(card_image(post, text, &split, base));
     Checked { warnings: capped(warnings, post), links }
 }
@@ -71,49 +69,15 @@ fn warn_at(post: &Post, text: &str, offset: usize, message: String) -> Diagnosti
     Diagnostic::warning(message).at(&post.source, line, column).with_source(text)
 }
 
-/// What one pass over a post's Markdown finds.
-struct Scan {
-    /// Offsets of images without alternative text.
-    bare_images: Vec<usize>,
-    /// Ranges of plain prose (not code, link targets or HTML), in order.
-    prose: Vec<std::ops::Range<usize>>,
-    /// Links into the site.
-    links: Vec<Link>,
-}
-
-impl Scan {
-    fn of(post: &Post, base: &BaseUrl) -> Self {
-        let body = post.body.as_str();
-        let page_dir = Route::Post(post.slug.clone()).address();
-        let mut scan = Scan { bare_images: Vec::new(), prose: Vec::new(), links: Vec::new() };
-        let mut image: Option<(usize, bool)> = None;
-        for (event, range) in Parser::new_ext(body, OPTIONS).into_offset_iter() {
-            match &event {
-                Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
-                    let is_image = matches!(event, Event::Start(Tag::Image { .. }));
-                    if is_image {
-                        image = Some((range.start, false));
-                    }
-                    if let Some(target) = site_path(&base.absolute, &base.path, &page_dir, dest_url) {
-                        scan.links.push(Link::new(post, range.start, dest_url, target, is_image));
-                    }
-                }
-                Event::Text(t) | Event::Code(t) if image.is_some() => {
-                    if let Some((_, alt)) = image.as_mut() {
-                        *alt |= !t.trim().is_empty();
-                    }
-                }
-                Event::End(TagEnd::Image) => {
-                    if let Some((start, false)) = image.take() {
-                        scan.bare_images.push(start);
-                    }
-                }
-                Event::Text(_) => scan.prose.push(range),
-                _ => {}
-            }
-        }
-        scan
-    }
+/// Links of a post into the site, from the marks of its Markdown.
+fn site_links(post: &Post, marks: &BodyMarks, base: &BaseUrl) -> Vec<Link> {
+    let page_dir = Route::Post(post.slug.clone()).address();
+    (marks.links.iter())
+        .filter_map(|(offset, url, is_image)| {
+            let target = site_path(&base.absolute, &base.path, &page_dir, url)?;
+            Some(Link::new(post, *offset, url, target, *is_image))
+        })
+        .collect()
 }
 
 /// The frontmatter's `image:` when it is a path of this site: checked, like the body's

@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Tag, TagEnd, html};
 
 pub use outline::{Heading, Outline, Task, events, strip_comments};
-pub use plain::{PlainText, plain_text};
+pub use plain::{BodyMarks, PlainText, plain_text, read_body};
 
 use crate::text::slugify;
 

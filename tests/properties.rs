@@ -70,12 +70,12 @@ proptest! {
         let (programme, networks) = context_parts();
         let context = PostContext { programme: &programme, networks: &networks, frameworks: &Default::default() };
         let source = Path::new("posts/x.md");
-        match Post::from_source(source, &text, &context) {
-            Ok(post) => {
+        match Post::read(source, &text, &context) {
+            Ok((post, marks)) => {
                 prop_assert!(!post.slug.is_empty());
                 prop_assert!(post.slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{}", post.slug);
                 let base = cpdblog::config::BaseUrl::parse("https://x.org/blog/").unwrap();
-                for warning in cpdblog::lint::post(&post, &text, &context, &base).warnings {
+                for warning in cpdblog::lint::post(&post, &text, &marks, &context, &base).warnings {
                     let lines = text.lines().count() + 1;
                     prop_assert!(warning.line.is_none_or(|line| line >= 1 && line <= lines), "{}", warning);
                 }

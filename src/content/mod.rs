@@ -79,14 +79,16 @@ pub struct Read {
     pub post: Post,
     /// The whole file.
     pub text: String,
+    /// Its links, undescribed images and prose, for the lints.
+    pub marks: crate::markdown::BodyMarks,
 }
 
 /// Reads and validates one post (`relative` to the site): the post and its text, or every
 /// problem found in it.
 pub fn read_post(site_dir: &Path, relative: &Path, context: &PostContext<'_>) -> Result<Read, Diagnostics> {
     let text = read_text(site_dir, relative)?;
-    let post = Post::from_source(relative, &text, context)?;
-    Ok(Read { post, text })
+    let (post, marks) = Post::read(relative, &text, context)?;
+    Ok(Read { post, text, marks })
 }
 
 /// A content file's text: at most [`POST_SIZE_LIMIT`] bytes of UTF-8.

@@ -9,7 +9,7 @@ use super::frontmatter::{RawComment, Thread};
 use super::{PostDate, Text};
 use crate::config::Frameworks;
 use crate::diagnostic::Diagnostics;
-use crate::markdown::PlainText;
+use crate::markdown::{BodyMarks, PlainText};
 use crate::programme::{NetworkRegistry, Programme};
 use crate::route::Route;
 use crate::text::{MAX_SLUG, is_web_url, slugify};
@@ -138,6 +138,11 @@ impl Post {
     /// Builds a post from a file's text, reporting every problem in it with its position: each
     /// key is checked on its own, so one mistake never hides another.
     pub fn from_source(source: &Path, text: &str, context: &PostContext<'_>) -> Result<Self, Diagnostics> {
+        Self::read(source, text, context).map(|(post, _)| post)
+    }
+
+    /// [`Post::from_source`], with what the one pass over its Markdown found for the lints.
+    pub fn read(source: &Path, text: &str, context: &PostContext<'_>) -> Result<(Self, BodyMarks), Diagnostics> {
         let fields = Fields::read(source, text, KNOWN)?;
         let mut check = Checker { source, context, fields };
         let title = check.title();
@@ -155,7 +160,7 @@ impl Post {
         let (cpd, evidence) = (take_cpd(&mut check.fields), take_evidence(&mut check.fields, context.frameworks));
         let fields = check.fields;
         let (body, body_line) = (fields.split.body, fields.split.body_line);
-        let plain = crate::markdown::plain_text(body);
+        let (plain, marks) = crate::markdown::read_body(body);
         let post = date.map(|date| Post {
             source: source.to_path_buf(),
             slug,
@@ -182,7 +187,7 @@ impl Post {
             cpd,
             evidence,
         });
-        fields.finish(post)
+        fields.finish(post).map(|post| (post, marks))
     }
 
     /// Estimated minutes to read, at 200 words a minute, at least 1.

@@ -2,6 +2,8 @@
 //! its first paragraph. One pass over the Markdown gives all three, for the summary on lists,
 //! the words of the search index and the excerpts of its results.
 
+use std::ops::Range;
+
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 /// A body's plain text, in the three shapes its readers use.
@@ -15,10 +17,31 @@ pub struct PlainText {
     pub first_paragraph: String,
 }
 
+/// Where a body links and what it leaves undescribed, found in the same pass as its text: what
+/// the lints check, so a post's Markdown is read once for its summary, its search words and
+/// its warnings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BodyMarks {
+    /// Each link and image: its byte offset in the body, its destination, whether an image.
+    pub links: Vec<(usize, String, bool)>,
+    /// Offsets of images without alternative text.
+    pub bare_images: Vec<usize>,
+    /// Ranges of plain prose (not code, link targets, image descriptions or HTML), in order.
+    pub prose: Vec<Range<usize>>,
+}
+
 /// The plain text of a Markdown body: what a reader reads, without markup, link targets or
 /// HTML tags (the text between tags is kept: imported posts are full of HTML) or comments.
 /// The first paragraph takes only its Markdown text, as a summary should.
 pub fn plain_text(markdown: &str) -> PlainText {
+    read_body(markdown).0
+}
+
+/// A body's plain text and its marks, in one pass.
+pub fn read_body(markdown: &str) -> (PlainText, BodyMarks) {
+    let mut marks = BodyMarks::default();
+    // The image being read: where it starts, and whether it has a description yet.
+    let mut image: Option<(usize, bool)> = None;
     // The text is about the Markdown's length (tags and entities only shrink): one
     // allocation, never a growing copy.
     let mut out = PlainText { text: String::with_capacity(markdown.len()), ..PlainText::default() };
@@ -26,7 +49,8 @@ pub fn plain_text(markdown: &str) -> PlainText {
     // None before the first paragraph with text, Some(true) inside a paragraph while it is
     // still wanted, Some(false) once it is taken.
     let mut paragraph: Option<bool> = None;
-    for (event, _) in super::events(markdown) {
+    for (event, range) in super::events(markdown) {
+        mark(&event, range, &mut image, &mut marks);
         let in_first = paragraph == Some(true);
         match event {
             Event::Start(Tag::Heading { .. }) => in_heading = true,
@@ -70,7 +94,30 @@ pub fn plain_text(markdown: &str) -> PlainText {
     }
     // Posts keep their text for the whole build: no room to spare in it.
     out.text.shrink_to_fit();
-    out
+    (out, marks)
+}
+
+/// Notes what `event` (at `range`) adds to the body's marks.
+fn mark(event: &Event<'_>, range: Range<usize>, image: &mut Option<(usize, bool)>, marks: &mut BodyMarks) {
+    match event {
+        Event::Start(Tag::Link { dest_url, .. }) => marks.links.push((range.start, dest_url.to_string(), false)),
+        Event::Start(Tag::Image { dest_url, .. }) => {
+            marks.links.push((range.start, dest_url.to_string(), true));
+            *image = Some((range.start, false));
+        }
+        Event::Text(t) | Event::Code(t) if image.is_some() => {
+            if let Some((_, described)) = image.as_mut() {
+                *described |= !t.trim().is_empty();
+            }
+        }
+        Event::End(TagEnd::Image) => {
+            if let Some((start, false)) = image.take() {
+                marks.bare_images.push(start);
+            }
+        }
+        Event::Text(_) => marks.prose.push(range),
+        _ => {}
+    }
 }
 
 /// Ends a block of `text` with a line break, unless it ends with one already.
@@ -144,5 +191,16 @@ mod tests {
         assert_eq!(plain_text("    code\n\n> quoted\n").first_paragraph, "quoted", "a paragraph in a quote counts");
         assert_eq!(plain_text("&nbsp;\n\nReal text\n").first_paragraph, "Real text", "a blank one is skipped");
         assert_eq!(plain_text("").first_paragraph, "");
+    }
+
+    #[test]
+    fn marks_find_links_undescribed_images_and_prose() {
+        let body = "See [my plan](/plan/) and ![](map.png) and ![A map](map2.png).\n\n<!-- [hidden](/x/) -->\n\n`code` words\n";
+        let (_, marks) = read_body(body);
+        let links: Vec<(&str, bool)> = marks.links.iter().map(|(_, url, image)| (url.as_str(), *image)).collect();
+        assert_eq!(links, [("/plan/", false), ("map.png", true), ("map2.png", true)]);
+        assert_eq!(marks.bare_images, [body.find("![](").unwrap()]);
+        let prose: Vec<&str> = marks.prose.iter().map(|r| &body[r.clone()]).collect();
+        assert_eq!(prose, ["See ", "my plan", " and ", " and ", ".", " words"]);
     }
 }

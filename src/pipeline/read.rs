@@ -41,7 +41,7 @@ impl Entry {
         let context = settings.post_context();
         match content::read_post(site_dir, relative, &context) {
             Ok(read) => {
-                let checked = lint::post(&read.post, &read.text, &context, &settings.config.base_url);
+                let checked = lint::post(&read.post, &read.text, &read.marks, &context, &settings.config.base_url);
                 Self {
                     stamp,
                     diagnostics: checked.warnings.into_iter().collect(),
