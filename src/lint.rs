@@ -334,7 +334,7 @@ pub fn statement(posts: &[std::sync::Arc<Post>], config: &crate::config::SiteCon
     if post.word_count <= wanted.word_limit {
         return None;
     }
-    let over = crate::text::prose_word_starts(&post.body).nth(wanted.word_limit)?;
+    let over = crate::text::nth_prose_word(&post.body, wanted.word_limit)?;
     let (line, column) = position(post, over);
     Some(
         Diagnostic::warning(format!(

@@ -248,32 +248,48 @@ mod tests {
     }
 }
 
-/// Where each word a reader reads begins in `markdown`: runs without spaces that hold a letter
-/// or digit (a lone `#`, `-` or `|` of Markdown is not a word), outside `<!-- comments -->`
-/// (the guidance a reflective model's prompts leave in a post). Every post's word count
-/// comes from here, so it reads bytes and decodes only the characters beyond ASCII.
-pub fn prose_word_starts(markdown: &str) -> impl Iterator<Item = usize> + '_ {
+/// Calls `word` with where each word a reader reads begins in `markdown`, until it returns
+/// false: runs without spaces that hold a letter or digit (a lone `#`, `-` or `|` of Markdown
+/// is not a word), outside `<!-- comments -->` (the guidance a reflective model's prompts leave
+/// in a post; a comment also ends a word it touches). Every post's word count comes from here,
+/// so it is one pass over the bytes, decoding only the characters beyond ASCII.
+pub fn scan_prose_words(markdown: &str, mut word: impl FnMut(usize) -> bool) {
     let bytes = markdown.as_bytes();
+    // The word being read: where it began, and whether it has a letter or digit yet.
+    let mut current: Option<(usize, bool)> = None;
     let mut at = 0;
-    std::iter::from_fn(move || {
-        loop {
-            let start = skip_spaces(markdown, at)?;
-            if bytes[start..].starts_with(b"<!--") {
-                at = markdown[start..].find("-->").map_or(markdown.len(), |end| start + end + 3);
-                continue;
+    while at < bytes.len() {
+        let (class, width) = match BYTE_CLASS[bytes[at] as usize] {
+            WIDE => match markdown[at..].chars().next() {
+                Some(c) if c.is_whitespace() => (SPACE, c.len_utf8()),
+                Some(c) if c.is_alphanumeric() => (ALNUM, c.len_utf8()),
+                Some(c) => (0, c.len_utf8()),
+                None => break,
+            },
+            class => (class, 1),
+        };
+        let comment = class == OPEN && bytes[at..].starts_with(b"<!--");
+        if class == SPACE || comment {
+            if let Some((start, true)) = current.take()
+                && !word(start)
+            {
+                return;
             }
-            let (end, readable) = word_end(markdown, start);
-            at = end;
-            if readable {
-                return Some(start);
-            }
+            current = None;
+            at = if comment { markdown[at..].find("-->").map_or(bytes.len(), |end| at + end + 3) } else { at + width };
+            continue;
         }
-    })
+        let (_, readable) = current.get_or_insert((at, false));
+        *readable |= class == ALNUM;
+        at += width;
+    }
+    if let Some((start, true)) = current {
+        word(start);
+    }
 }
 
-/// What each byte is to the word scan: white space (Unicode's, as `char::is_whitespace`, for
-/// ASCII), a letter or digit, `<` (a comment may begin), the start or middle of a character
-/// beyond ASCII, or anything else.
+/// Unicode's white space, as `char::is_whitespace`, for ASCII; letters and digits; `<` (a
+/// comment may begin); a byte of a character beyond ASCII; anything else (0).
 const SPACE: u8 = 1;
 const ALNUM: u8 = 2;
 const OPEN: u8 = 3;
@@ -294,55 +310,27 @@ static BYTE_CLASS: [u8; 256] = {
     classes
 };
 
-/// The first character at or after `at` that is not white space.
-fn skip_spaces(text: &str, mut at: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
-    while at < bytes.len() {
-        match BYTE_CLASS[bytes[at] as usize] {
-            SPACE => at += 1,
-            WIDE => {
-                let c = text[at..].chars().next()?;
-                if !c.is_whitespace() {
-                    return Some(at);
-                }
-                at += c.len_utf8();
-            }
-            _ => return Some(at),
-        }
-    }
-    None
-}
-
-/// Where the word starting at `start` ends (white space, or a comment inside it:
-/// `text<!-- note -->`), and whether it holds a letter or digit.
-fn word_end(text: &str, start: usize) -> (usize, bool) {
-    let bytes = text.as_bytes();
-    let (mut at, mut readable) = (start, false);
-    while at < bytes.len() {
-        match BYTE_CLASS[bytes[at] as usize] {
-            ALNUM => {
-                readable = true;
-                at += 1;
-            }
-            SPACE => break,
-            OPEN if at > start && bytes[at..].starts_with(b"<!--") => break,
-            WIDE => {
-                let Some(c) = text[at..].chars().next() else { break };
-                if c.is_whitespace() {
-                    break;
-                }
-                readable |= c.is_alphanumeric();
-                at += c.len_utf8();
-            }
-            _ => at += 1,
-        }
-    }
-    (at, readable)
-}
-
-/// How many words a reader reads in `markdown` (see [`prose_word_starts`]).
+/// How many words a reader reads in `markdown` (see [`scan_prose_words`]).
 pub fn prose_words(markdown: &str) -> usize {
-    prose_word_starts(markdown).count()
+    let mut count = 0;
+    scan_prose_words(markdown, |_| {
+        count += 1;
+        true
+    });
+    count
+}
+
+/// Where word `n` (0-based) of `markdown` begins, if it has that many (see [`scan_prose_words`]).
+pub fn nth_prose_word(markdown: &str, n: usize) -> Option<usize> {
+    let (mut seen, mut found) = (0, None);
+    scan_prose_words(markdown, |start| {
+        if seen == n {
+            found = Some(start);
+        }
+        seen += 1;
+        found.is_none()
+    });
+    found
 }
 
 #[cfg(test)]
@@ -355,8 +343,17 @@ mod word_tests {
         assert_eq!(prose_words("| a | b |\n|---|---|\n"), 2);
         assert_eq!(prose_words("text<!-- note -->more"), 2);
         let text = "one two <!-- x y --> three";
-        let starts: Vec<usize> = prose_word_starts(text).collect();
+        let starts = starts_of(text);
         assert_eq!(starts.iter().map(|&s| &text[s..s + 3]).collect::<Vec<_>>(), ["one", "two", "thr"]);
+    }
+
+    fn starts_of(text: &str) -> Vec<usize> {
+        let mut starts = Vec::new();
+        scan_prose_words(text, |start| {
+            starts.push(start);
+            true
+        });
+        starts
     }
 
     /// The rule read a character at a time, as it was first written: the byte scan must agree.
@@ -394,7 +391,10 @@ mod word_tests {
             "   \n\t ",
         ];
         for text in texts {
-            assert_eq!(prose_word_starts(text).collect::<Vec<_>>(), starts_by_chars(text), "{text:?}");
+            assert_eq!(starts_of(text), starts_by_chars(text), "{text:?}");
+            let starts = starts_by_chars(text);
+            assert_eq!(prose_words(text), starts.len());
+            assert_eq!(nth_prose_word(text, 1), starts.get(1).copied());
         }
     }
 }
