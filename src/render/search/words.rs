@@ -39,26 +39,36 @@ const PLAIN: [(char, &str); 10] = [
     ('ħ', "h"),
 ];
 
-/// Calls `word` with each word of `text`, folded: each character compatibility-decomposed,
-/// marks removed, lower case, the letters of [`PLAIN`] spelled out; words are runs of letters
-/// and digits of at most [`LONGEST_WORD`] bytes. search.js's `tokens` does the same.
-pub fn fold_into(text: &str, mut word: impl FnMut(&str)) {
-    let mut current = String::with_capacity(32);
-    let mut flush = |current: &mut String| {
-        if !current.is_empty() && current.len() <= LONGEST_WORD {
-            word(current);
+/// Appends each word of `text`, folded, to `all`, and calls `word` with where it is there:
+/// each character compatibility-decomposed, marks removed, lower case, the letters of
+/// [`PLAIN`] spelled out; words are runs of letters and digits of at most [`LONGEST_WORD`]
+/// bytes (a longer run is taken back out). search.js's `tokens` does the same.
+pub fn fold_into(text: &str, all: &mut String, mut word: impl FnMut(usize, usize)) {
+    let mut start = all.len();
+    let mut flush = |all: &mut String, start: &mut usize| {
+        let end = all.len();
+        if end - *start > LONGEST_WORD {
+            all.truncate(*start);
+        } else if end > *start {
+            word(*start, end);
         }
-        current.clear();
+        *start = all.len();
     };
-    for c in text.chars() {
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                current.push(c.to_ascii_lowercase());
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b.is_ascii() {
+            if b.is_ascii_alphanumeric() {
+                all.push(char::from(b.to_ascii_lowercase()));
             } else {
-                flush(&mut current);
+                flush(all, &mut start);
             }
+            at += 1;
             continue;
         }
+        let Some(c) = text[at..].chars().next() else { break };
+        at += c.len_utf8();
         for d in std::iter::once(c).nfkd() {
             if is_combining_mark(d) {
                 continue;
@@ -68,24 +78,24 @@ pub fn fold_into(text: &str, mut word: impl FnMut(&str)) {
                     continue;
                 }
                 if let Some((_, plain)) = PLAIN.iter().find(|(from, _)| *from == lower) {
-                    current.push_str(plain);
+                    all.push_str(plain);
                 } else if lower.is_alphanumeric() {
-                    current.push(lower);
+                    all.push(lower);
                 } else {
-                    flush(&mut current);
+                    flush(all, &mut start);
                 }
             }
         }
     }
-    flush(&mut current);
+    flush(all, &mut start);
 }
 
 /// The words of `text`, folded.
 #[cfg(test)]
 pub fn folded(text: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    fold_into(text, |w| words.push(w.to_string()));
-    words
+    let (mut all, mut spans) = (String::new(), Vec::new());
+    fold_into(text, &mut all, |start, end| spans.push((start, end)));
+    spans.into_iter().map(|(start, end)| all[start..end].to_string()).collect()
 }
 
 /// Number of possible word files: a first character (36 letters and digits, or `_` for any
@@ -209,11 +219,7 @@ impl DocWords {
 
     fn pack<'t>(parts: impl IntoIterator<Item = (Field, &'t str)>, all: &mut String, spans: &mut Spans) -> Self {
         for (field, text) in parts {
-            fold_into(text, |word| {
-                let start = all.len() as u32;
-                all.push_str(word);
-                spans.push((start, all.len() as u32, field));
-            });
+            fold_into(text, all, |start, end| spans.push((start as u32, end as u32, field)));
         }
         // Distinct words first (a post repeats most of its words), then sorted.
         let mut best: std::collections::HashMap<&str, Field, ahash::RandomState> =
