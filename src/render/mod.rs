@@ -227,9 +227,9 @@ impl<'a> Renderer<'a> {
     }
 
     /// True for pages that list very many posts (the portfolio, the search index, the
-    /// sitemap, a Thing, network or tag named by hundreds of posts) and for feeds (whole
-    /// posts): a live preview renders them after the others, so the page being edited is
-    /// served first.
+    /// sitemap), for feeds (whole posts) and for the later pages of a list (a new post moves
+    /// every one of them along, and the reader starts at page 1): a live preview renders them
+    /// after the others, so the page being edited is served first.
     pub fn lists_many(&self, page: Page) -> bool {
         const MANY: usize = 500;
         let site = self.site;
@@ -239,7 +239,8 @@ impl<'a> Renderer<'a> {
             // The index changes with every word written; the preview's reader is not searching.
             Page::SearchMeta | Page::SearchWords(_) | Page::SearchDoc(_) => true,
             Page::Feed | Page::ThingFeed(_) | Page::NetworkFeed(_) | Page::TagFeed(_) => true,
-            Page::Thing(..) | Page::Network(..) | Page::Tag(..) => site.config.paginate_terms > MANY,
+            Page::Home(n) => n > 1,
+            Page::Thing(_, p) | Page::Network(_, p) | Page::Tag(_, p) => p > 1 || site.config.paginate_terms > MANY,
             _ => false,
         }
     }
