@@ -24,18 +24,28 @@ pub struct Corpus {
 }
 
 impl Corpus {
-    /// The corpus of `docs`, in number order.
+    /// The corpus of `docs`, in number order. A live preview makes it on every save, from
+    /// every document: in parallel, each word file's hash a sum (so the order the parts are
+    /// added in does not matter) of its documents' runs, each mixed with the document's number.
     pub fn new<'a>(docs: impl IntoIterator<Item = &'a DocWords>) -> Self {
-        let mut keys = Keys::default();
-        let mut hashes = vec![0u64; KEY_COUNT];
-        for (number, doc) in docs.into_iter().enumerate() {
-            let mixed = (number as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            for run in &doc.runs {
-                keys.insert(run.key as usize);
-                let slot = &mut hashes[run.key as usize];
-                *slot = (slot.rotate_left(5) ^ run.hash as u64 ^ mixed).wrapping_mul(0x0100_0000_01b3);
-            }
-        }
+        use rayon::prelude::*;
+        let docs: Vec<&DocWords> = docs.into_iter().collect();
+        let empty = || (Keys::default(), vec![0u64; KEY_COUNT]);
+        let (keys, hashes) = (docs.par_iter().enumerate())
+            .fold(empty, |(mut keys, mut hashes), (number, doc)| {
+                let mixed = (number as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                for run in &doc.runs {
+                    keys.insert(run.key as usize);
+                    let slot = &mut hashes[run.key as usize];
+                    *slot = slot.wrapping_add(spread(mixed ^ run.hash as u64));
+                }
+                (keys, hashes)
+            })
+            .reduce(empty, |(mut keys, mut hashes), (more_keys, more_hashes)| {
+                keys.add(&more_keys);
+                hashes.iter_mut().zip(more_hashes).for_each(|(sum, more)| *sum = sum.wrapping_add(more));
+                (keys, hashes)
+            });
         Self { keys, hashes, members: std::sync::OnceLock::new() }
     }
 
@@ -61,6 +71,16 @@ impl Corpus {
     pub fn key_names(&self) -> Vec<String> {
         self.keys.iter().map(key_name).collect()
     }
+}
+
+/// A 64-bit value with every bit of `x` spread over all of it (SplitMix64's finaliser), so
+/// that sums of them do not cancel out.
+fn spread(mut x: u64) -> u64 {
+    x ^= x >> 30;
+    x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
 }
 
 /// Word file `key`: `{"word": [TITLE, TERMS, HEADING, TEXT], …}`, each a set of document

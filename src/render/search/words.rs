@@ -153,6 +153,11 @@ impl Keys {
         self.0[key / 64] |= 1 << (key % 64);
     }
 
+    /// Adds every file of `other`.
+    pub fn add(&mut self, other: &Keys) {
+        self.0.iter_mut().zip(other.0).for_each(|(bits, more)| *bits |= more);
+    }
+
     /// True if file `key` is in the set.
     pub fn contains(&self, key: usize) -> bool {
         self.0[key / 64] & (1 << (key % 64)) != 0
