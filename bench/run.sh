@@ -118,7 +118,7 @@ for n in "${sizes[@]}"; do
     timed "floor-$n" "$out/floor-$n.log" "$fdir" -- "$floor" "$out/cpd-$n" "$fdir"
     fcpu=$(col 2 "$out/floor-$n.times")
     row=$(awk -v n="$n" -v w="$wall" -v c="$cpu" -v r="$rss" -v f="$files" -v fc="$fcpu" \
-        'BEGIN { printf "| %d | %.2f | %.2f | %.0f | %.0f | %d | %.2f | %.1f× |", n, w, c, r / 1024, w * 1e6 / n, f, fc, c / fc }')
+        'BEGIN { printf "| %d | %.2f | %.2f | %.0f | %.0f | %d | %.2f | %.1f× |", n, w, c, r / 1024, w * 1e6 / n, f, fc, (fc > 0 ? c / fc : 0) }')
     if [[ -n $hugo ]]; then
         say "bench: Hugo, $n posts: warm-up + $runs runs…"
         hdir="$public/hugo-$n-public"

@@ -23,7 +23,9 @@ if tar -tzf "$crate" | grep -E '/(tests|example-site|bench|docs|\.github)/'; the
 fi
 
 tar -xzf "$crate" -C "$work"
-cargo build --release --locked --manifest-path "$work/cpdblog-$version/Cargo.toml"
+# Into the repository's target folder: the dependencies are reused, and the binary run below
+# is the one built from the crate.
+cargo build --release --locked --manifest-path "$work/cpdblog-$version/Cargo.toml" --target-dir "$target_dir"
 bin="$target_dir/release/cpdblog"
 "$bin" --version
 

@@ -143,7 +143,7 @@ fn actions_site() -> Fixture {
 #[test]
 fn the_portfolio_holds_the_action_plan_open_first_each_linking_to_its_heading() {
     let site = actions_site();
-    site.run(&["build"]);
+    site.build();
     let portfolio = site.page("portfolio/index.html");
     let plan = &portfolio[portfolio.find("<h2 id=\"action-plan\">Action plan</h2>").expect("an Action plan section")..];
     let open = plan.find("<h3>Open</h3>").unwrap();

@@ -58,6 +58,9 @@ fn term_lists_are_split_into_linked_pages_with_every_post_once() {
         );
     }
     // The feed still carries the newest posts of the whole list, and the count is of all posts.
+    let feed = site.page("tags/pages/atom.xml");
+    let entries = captures(&feed, r"<id>https://x.github.io/blog/posts/(evernote-day-\d+)/</id>");
+    assert_eq!(entries, newest_first[..20], "the 20 newest of all 23, not a page's share");
     let tag = site.page("tags/pages/page/3/index.html");
     assert!(tag.contains("23 posts with this tag"), "{tag}");
 }

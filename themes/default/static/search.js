@@ -75,15 +75,17 @@
   const fetched = new Map();
   function load(url) {
     if (!fetched.has(url)) {
-      fetched.set(url, fetch(url).then((response) => {
+      const loading = fetch(url).then((response) => {
         if (!response.ok) throw new Error(url + ": " + response.status);
         return response.json();
-      }));
+      });
+      // A failed fetch is forgotten, so the next query tries the file again.
+      loading.catch(() => fetched.delete(url));
+      fetched.set(url, loading);
     }
     return fetched.get(url);
   }
   let meta = null;
-  const wordFiles = () => meta.words_url;
 
   // A set of document numbers: gaps in base 36, or `~` and a bitmap in base64.
   function decodeSet(text) {
@@ -105,11 +107,14 @@
     return out;
   }
 
-  // The words of file `key` that query word `word` finds: itself, and the words it begins
-  // (not for numbers: "2" must not find "23").
+  // Whether query word `q` also finds the words it begins: not a single letter, and not a
+  // number ("2" must not find "23").
+  const findsLonger = (q) => q.length >= 2 && !/^\d+$/.test(q);
+
+  // The words of file `key` that query word `word` finds: itself, and the words it begins.
   function found(file, word) {
     const exact = Object.prototype.hasOwnProperty.call(file, word) ? [word] : [];
-    if (/^\d+$/.test(word) || word.length < 2) return { exact, prefixed: [] };
+    if (!findsLonger(word)) return { exact, prefixed: [] };
     const prefixed = Object.keys(file).filter((w) => w !== word && w.startsWith(word));
     return { exact, prefixed };
   }
@@ -119,7 +124,7 @@
     const key = keyOf(word);
     const result = new Map();
     if (!meta.words.includes(key)) return { result, file: null };
-    const file = await load(wordFiles() + key + ".json");
+    const file = await load(meta.words_url + key + ".json");
     const { exact, prefixed } = found(file, word);
     const credit = (w, factor) => {
       file[w].forEach((set, field) => {
@@ -196,7 +201,7 @@
 
   // ---- Excerpts ----
   function matcher(queryWords) {
-    return (word) => queryWords.findIndex((q) => word === q || (q.length >= 2 && !/^\d+$/.test(q) && word.startsWith(q)));
+    return (word) => queryWords.findIndex((q) => word === q || (findsLonger(q) && word.startsWith(q)));
   }
 
   function excerpt(text, queryWords) {
@@ -242,7 +247,15 @@
     const mine = run;
     const start = results.children.length;
     const batch = shown.slice(start, start + PAGE);
-    const docs = await Promise.all(batch.map((n) => load(meta.docs_url + n + ".json")));
+    // Hidden while the batch loads, so a second click cannot add it twice.
+    more.hidden = true;
+    let docs;
+    try {
+      docs = await Promise.all(batch.map((n) => load(meta.docs_url + n + ".json")));
+    } catch (error) {
+      if (mine === run) more.hidden = false;
+      throw error;
+    }
     if (mine !== run) return;
     docs.forEach((doc) => {
       const item = document.createElement("li");
@@ -269,7 +282,7 @@
     if (focus && results.children[start]) results.children[start].querySelector("a").focus();
   }
 
-  function showHelp(query, suggested) {
+  function showHelp(suggested) {
     help.replaceChildren();
     if (suggested) {
       const line = document.createElement("p");
@@ -329,7 +342,7 @@
       status.textContent = "Nothing found for " + quoted + ".";
       const missing = words.map((w, i) => (perWord[i].result.size === 0 ? suggestion(w, perWord[i].file) : w));
       const changed = missing.some((w, i) => w && w !== words[i]) && missing.every(Boolean);
-      showHelp(query, changed ? missing.join(" ") : null);
+      showHelp(changed ? missing.join(" ") : null);
       return;
     }
     await showMore(false);
