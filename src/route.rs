@@ -88,9 +88,14 @@ impl Route {
         }
     }
 
-    /// Page `n` (1-based) of the list at this route: the route itself for page 1.
+    /// Page `n` (1-based) of the list at this route: the route itself for page 1; the home
+    /// page's own numbering for the home list.
     pub fn page(self, n: usize) -> Route {
-        if n <= 1 { self } else { Route::More(Box::new(self), n) }
+        match self {
+            Route::Home(_) => Route::Home(n),
+            list if n <= 1 => list,
+            list => Route::More(Box::new(list), n),
+        }
     }
 
     /// The redirect route of an old address as written in `aliases:`: a path
@@ -170,6 +175,7 @@ mod tests {
         assert_eq!(Route::Tag("cpd".into()).page(1), Route::Tag("cpd".into()));
         assert_eq!(Route::Tag("cpd".into()).page(3).file(), "tags/cpd/page/3/index.html");
         assert_eq!(Route::Thing(6).page(2).feed(), Some(Route::ThingFeed(6)));
+        assert_eq!(Route::Home(1).page(3), Route::Home(3));
         assert_eq!(Route::Tag("cpd".into()).permalink(&base), "https://alex.github.io/cpd/tags/cpd/");
         assert_eq!(Route::Home(1).url(&base), "/cpd/");
         assert_eq!(Route::Page("about".into()).file(), "about/index.html");

@@ -76,12 +76,9 @@ fn hours_lines(hours: &crate::site::HoursSummary) -> String {
     let target = hours.target.map_or_else(String::new, |target| format!(" (target: {target} a year)"));
     let _ = writeln!(out, "\nCPD hours{target}");
     for year in &hours.years {
-        let status = match hours.target {
-            Some(target) if year.hours >= target => ", target met".to_string(),
-            Some(target) => {
-                let short = crate::config::Hours::from_hundredths(target.hundredths() - year.hours.hundredths());
-                format!(", {short} short")
-            }
+        let status = match hours.target.map(|target| year.hours.short_of(target)) {
+            Some(None) => ", target met".to_string(),
+            Some(Some(short)) => format!(", {short} short"),
             None => String::new(),
         };
         let _ =

@@ -56,6 +56,11 @@ impl Hours {
     pub fn hundredths(self) -> u32 {
         self.0
     }
+
+    /// How far these hours fall short of `target`: none when they reach it.
+    pub fn short_of(self, target: Hours) -> Option<Hours> {
+        (self.0 < target.0).then(|| Hours(target.0 - self.0))
+    }
 }
 
 impl std::ops::Add for Hours {

@@ -5,10 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
-
-use super::PostDate;
 use super::fields::{DATE, Fields, Key};
+use super::{PostDate, Scalar};
 use crate::config::{Frameworks, Hours, MOST_HOURS_IN_ONE_ACTIVITY};
 
 /// `cpd:` in a post.
@@ -39,29 +37,6 @@ pub struct CpdActivity {
     pub date: Option<PostDate>,
 }
 
-/// One value inside `cpd:`, as written.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Scalar {
-    Text(String),
-    Int(i64),
-    Float(f64),
-    Bool(bool),
-    Other(serde::de::IgnoredAny),
-}
-
-impl Scalar {
-    fn text(&self) -> Option<String> {
-        match self {
-            Self::Text(text) => Some(text.clone()),
-            Self::Int(n) => Some(n.to_string()),
-            Self::Float(f) => Some(f.to_string()),
-            Self::Bool(b) => Some(b.to_string()),
-            Self::Other(_) => None,
-        }
-    }
-}
-
 /// Reads `cpd:`: none when it is not written or wrong (then every problem is reported at its
 /// place).
 pub(super) fn take_cpd(fields: &mut Fields<'_>) -> Option<CpdActivity> {
@@ -78,12 +53,12 @@ pub(super) fn take_cpd(fields: &mut Fields<'_>) -> Option<CpdActivity> {
         fields.error_within(&CPD, &key, false, format!("unknown key `{key}` in `cpd`"), hint);
         sound = false;
     }
-    let hours = match written.get("hours").map(|h| (h, h.text())) {
+    let hours = match written.get("hours").map(Scalar::text) {
         None => {
             fields.error_at(&CPD, "`cpd` needs `hours`: how long the activity took".into(), CPD.hint);
             None
         }
-        Some((_, text)) => {
+        Some(text) => {
             let text = text.unwrap_or_else(|| "a list".into());
             Hours::parse(&text, MOST_HOURS_IN_ONE_ACTIVITY, "cpd hours")
                 .map_err(|why| fields.error_within(&CPD, "hours", true, why, hours_hint(&text)))

@@ -34,21 +34,32 @@ pub struct Text(pub String);
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Scalar {
-            String(String),
-            Int(i64),
-            Float(f64),
-            Bool(bool),
-            Other(serde::de::IgnoredAny),
-        }
-        match Scalar::deserialize(deserializer)? {
-            Scalar::String(s) => Ok(Text(s)),
-            Scalar::Int(i) => Ok(Text(i.to_string())),
-            Scalar::Float(f) => Ok(Text(f.to_string())),
-            Scalar::Bool(b) => Ok(Text(b.to_string())),
-            Scalar::Other(_) => Err(serde::de::Error::custom("expected text, found a list or a mapping")),
+        (Scalar::deserialize(deserializer)?.text().map(Text))
+            .ok_or_else(|| serde::de::Error::custom("expected text, found a list or a mapping"))
+    }
+}
+
+/// One value of frontmatter as written: text, a number, a truth value, or something else (a
+/// list or a mapping).
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub(super) enum Scalar {
+    Text(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Other(serde::de::IgnoredAny),
+}
+
+impl Scalar {
+    /// The value as text, if it is one value (`2011` is "2011").
+    pub(super) fn text(&self) -> Option<String> {
+        match self {
+            Self::Text(text) => Some(text.clone()),
+            Self::Int(n) => Some(n.to_string()),
+            Self::Float(f) => Some(f.to_string()),
+            Self::Bool(b) => Some(b.to_string()),
+            Self::Other(_) => None,
         }
     }
 }

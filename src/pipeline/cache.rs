@@ -47,7 +47,7 @@ pub fn key(options: &BuildOptions) -> String {
     env!("CARGO_PKG_VERSION").hash(&mut state);
     (&options.base_url, options.drafts, options.future, options.now.date_naive()).hash(&mut state);
     std::fs::read(options.site_dir.join(CONFIG_FILE)).ok().hash(&mut state);
-    for folder in ["templates", "themes", crate::layout::PROGRAMMES_DIR] {
+    for folder in [crate::layout::TEMPLATES_DIR, crate::layout::THEMES_DIR, crate::layout::PROGRAMMES_DIR] {
         let root = options.site_dir.join(folder);
         let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&root)
             .into_iter()

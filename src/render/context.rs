@@ -392,6 +392,11 @@ impl TermEntry {
     }
 }
 
+/// Pages of a list of `posts` posts, `per_page` a page: one, even when it is empty.
+pub fn page_count(posts: usize, per_page: usize) -> usize {
+    posts.div_ceil(per_page).max(1)
+}
+
 /// Pagination of a list of posts: the home pages, or a Thing's, network's or tag's.
 #[derive(Debug, Clone, Hash, Serialize)]
 pub struct Paginator {
@@ -411,7 +416,7 @@ impl Paginator {
     /// Page `current` of the list at `list` (its first page's route) of `total_posts` posts,
     /// `per_page` a page.
     pub fn new(list: &Route, current: usize, total_posts: usize, per_page: usize, base: &BaseUrl) -> Self {
-        let total_pages = total_posts.div_ceil(per_page).max(1);
+        let total_pages = page_count(total_posts, per_page);
         Self {
             current,
             total_pages,

@@ -313,12 +313,12 @@ impl<'a> Renderer<'a> {
     }
 
     fn home_page_count(&self) -> usize {
-        self.site.posts.len().div_ceil(self.site.config.paginate).max(1)
+        page_count(self.site.posts.len(), self.site.config.paginate)
     }
 
     /// Pages of a Thing's, network's or tag's list of `posts` posts (one, even when empty).
     pub(crate) fn term_page_count(&self, posts: usize) -> usize {
-        posts.div_ceil(self.site.config.paginate_terms).max(1)
+        page_count(posts, self.site.config.paginate_terms)
     }
 
     /// Where a page goes.

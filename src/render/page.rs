@@ -49,6 +49,15 @@ pub struct PostInputs<'a> {
     pub post: &'a Post,
 }
 
+impl<'a> PostInputs<'a> {
+    /// The whole body as HTML with absolute links, for a feed or the portfolio (read away from
+    /// the site): made once per post, kept with its list view.
+    pub(super) fn whole_body(&self, markdown: &Markdown, base: &crate::config::BaseUrl) -> &'a str {
+        let origin = base.absolute.strip_suffix(base.path.as_str()).unwrap_or(&base.absolute);
+        self.prepared.feed_content.get_or_init(|| absolute_links(&markdown.render_post(&self.post.body), origin))
+    }
+}
+
 impl Hash for PostInputs<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.prepared.post_hash.hash(state);
@@ -349,8 +358,6 @@ fn insert_page(context: &mut Context, page: &SitePage, markdown: &Markdown) {
 
 impl Portfolio<'_> {
     fn value(&self, markdown: &Markdown, config: &SiteConfig) -> Value {
-        let origin =
-            config.base_url.absolute.strip_suffix(config.base_url.path.as_str()).unwrap_or(&config.base_url.absolute);
         // A post on two Things is printed once, under the first; the second refers to it.
         let mut first_shown: std::collections::HashMap<&str, &PortfolioSection<'_>> = Default::default();
         let sections: Vec<Value> = self
@@ -364,7 +371,7 @@ impl Portfolio<'_> {
                 let posts = section.posts.iter().map(|post| {
                     let shown = *first_shown.entry(post.post.slug.as_str()).or_insert(section);
                     let earlier = (!std::ptr::eq(shown, section)).then_some((shown.id.as_str(), shown.title.as_str()));
-                    super::portfolio::entry(post, markdown, &config.portfolio, origin, earlier)
+                    super::portfolio::entry(post, markdown, config, earlier)
                 });
                 map.insert("posts".into(), Value::from(posts.collect::<Vec<Value>>()));
                 Value::from(map)
@@ -391,19 +398,15 @@ impl Portfolio<'_> {
 /// Feed entries: each post's list view with `content`, its whole body as HTML with absolute
 /// links (a feed reader shows it away from the site).
 fn feed_entries(posts: &[PostInputs<'_>], markdown: &Markdown, base: &crate::config::BaseUrl) -> Value {
-    let origin = base.absolute.strip_suffix(base.path.as_str()).unwrap_or(&base.absolute);
     let entries: Vec<Value> = posts
         .iter()
         .map(|post| {
-            let content = post
-                .prepared
-                .feed_content
-                .get_or_init(|| absolute_links(&markdown.render_post(&post.post.body), origin));
+            let content = post.whole_body(markdown, base);
             let mut entry = match &post.prepared.value {
                 value if value.as_map().is_some() => value.as_map().cloned().unwrap_or_default(),
                 _ => tera::Map::default(),
             };
-            entry.insert("content".into(), Value::from(content.as_str()));
+            entry.insert("content".into(), Value::from(content));
             Value::from(entry)
         })
         .collect();

@@ -6,7 +6,7 @@ use tera::Value;
 
 use super::context::comment_contexts;
 use super::page::PostInputs;
-use crate::config::{PortfolioConfig, PortfolioContent, SiteConfig};
+use crate::config::{PortfolioContent, SiteConfig};
 use crate::markdown::Markdown;
 use crate::site::Site;
 
@@ -74,13 +74,8 @@ pub fn insert_cover(portfolio: &mut tera::Map, cover: &Cover, config: &SiteConfi
 /// `content: full`, `content` (its HTML, links absolute, so the printed copy stands alone) and,
 /// with `comments: true`, `comments`. A post shown in an `earlier` section (anchor and title)
 /// has `shown_in` instead of its text.
-pub fn entry(
-    post: &PostInputs<'_>,
-    markdown: &Markdown,
-    config: &PortfolioConfig,
-    origin: &str,
-    earlier: Option<(&str, &str)>,
-) -> Value {
+pub fn entry(post: &PostInputs<'_>, markdown: &Markdown, site: &SiteConfig, earlier: Option<(&str, &str)>) -> Value {
+    let config = &site.portfolio;
     let mut entry = post.prepared.value.as_map().cloned().unwrap_or_default();
     entry.insert("words".into(), Value::from(post.post.word_count));
     if let Some((id, title)) = earlier {
@@ -91,11 +86,7 @@ pub fn entry(
         return Value::from(entry);
     }
     if config.content == PortfolioContent::Full {
-        let content = post
-            .prepared
-            .feed_content
-            .get_or_init(|| super::page::absolute_links(&markdown.render_post(&post.post.body), origin));
-        entry.insert("content".into(), Value::from(content.as_str()));
+        entry.insert("content".into(), Value::from(post.whole_body(markdown, &site.base_url)));
         if config.comments {
             let prefix = format!("{}-comment", post.post.slug);
             let comments = comment_contexts(markdown, &post.post.comments, &prefix);

@@ -5,7 +5,6 @@
 use serde::Serialize;
 
 use super::Renderer;
-use crate::config::Hours;
 use crate::site::{EvidenceCell, FrameworkEvidence, HoursSummary};
 use crate::text::slugify;
 
@@ -141,13 +140,13 @@ impl Renderer<'_> {
             .years
             .iter()
             .map(|year| {
-                let short = target.map(|t| t.hundredths().saturating_sub(year.hours.hundredths()));
+                let short = target.map(|t| year.hours.short_of(t));
                 YearValues {
                     year: year.year,
                     hours: year.hours.to_string(),
                     activities: year.activities,
-                    target_met: short.map(|s| s == 0),
-                    short_by: short.filter(|&s| s > 0).map(|s| Hours::from_hundredths(s).to_string()),
+                    target_met: short.map(|s| s.is_none()),
+                    short_by: short.flatten().map(|s| s.to_string()),
                 }
             })
             .collect();

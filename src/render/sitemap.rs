@@ -2,7 +2,7 @@
 //! shows. Its context holds the addresses and dates by reference (cheap to hash on every
 //! preview rebuild); the entries are written out only when the page is rendered.
 
-use super::context::SitemapEntry;
+use super::context::{SitemapEntry, page_count};
 use crate::config::BaseUrl;
 use crate::content::PostDate;
 use crate::route::Route;
@@ -29,9 +29,9 @@ impl<'a> Inputs<'a> {
     /// Collects them from the site model.
     pub fn of(site: &'a Site) -> Self {
         let newest = |indexes: &[usize]| indexes.first().map(|&i| &site.posts[i].date);
-        let pages = |indexes: &[usize]| indexes.len().div_ceil(site.config.paginate_terms).max(1);
+        let pages = |indexes: &[usize]| page_count(indexes.len(), site.config.paginate_terms);
         Self {
-            home_pages: site.posts.len().div_ceil(site.config.paginate).max(1),
+            home_pages: page_count(site.posts.len(), site.config.paginate),
             posts: site.posts.iter().map(|p| (p.slug.as_str(), &p.date)).collect(),
             things: (site.programme.things())
                 .map(|(n, _)| (n, newest(site.thing_posts(n)), pages(site.thing_posts(n))))

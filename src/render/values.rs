@@ -9,22 +9,12 @@ use crate::site::TermGroup;
 
 impl Renderer<'_> {
     pub(super) fn home(&self, n: usize) -> Values<'_> {
-        let per_page = self.site.config.paginate;
-        let start = (n - 1) * per_page;
-        let end = (start + per_page).min(self.prepared.len());
-        let total_pages = self.home_page_count();
-        let base = &self.site.base;
-        let paginator = Paginator {
-            current: n,
-            total_pages,
-            total_posts: self.prepared.len(),
-            prev_url: (n > 1).then(|| Route::Home(n - 1).url(base)),
-            next_url: (n < total_pages).then(|| Route::Home(n + 1).url(base)),
-        };
         let site = self.site;
+        let per_page = site.config.paginate;
+        let paginator = Paginator::new(&Route::Home(1), n, self.prepared.len(), per_page, &site.base);
         let progress =
             (site.programme.core_len() > 0).then(|| (site.things_done(), site.programme.core_len(), site.bonus_done()));
-        Values::Home { posts: self.listing(start..end), paginator, progress }
+        Values::Home { posts: self.listing(paginator.range(per_page)), paginator, progress }
     }
 
     pub(super) fn post(&self, i: usize) -> Values<'_> {
