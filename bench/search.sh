@@ -28,4 +28,4 @@ trap 'kill $server 2>/dev/null || true' EXIT
 sleep 1
 CPDBLOG_SEARCH_BENCH_URL="http://127.0.0.1:$port/search/" \
     cargo test --release --quiet --test browser -- --ignored --nocapture search_download_per_query_at_scale 2>&1 |
-    grep -E '^\||largest|panicked|FAILED' | tee "$out/last-search-run.md"
+    grep -E '^\||largest|panicked|FAILED|SKIPPED' | tee "$out/last-search-run.md"

@@ -302,11 +302,7 @@ impl SiteConfig {
     /// Parses and validates the text of a `site.yaml`.
     pub fn parse(text: &str) -> Result<Self, Diagnostics> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let raw: RawConfig = yaml::parse(text, 1).map_err(|e| {
-            let mut d = Diagnostic::error(e.message).at(CONFIG_FILE, e.line, e.column).with_source(text);
-            d.hint = e.hint;
-            Diagnostics::from(d)
-        })?;
+        let raw: RawConfig = yaml::parse(text, 1).map_err(|e| Diagnostics::from(e.in_file(CONFIG_FILE, text)))?;
         raw.validate(text)
     }
 

@@ -23,6 +23,16 @@ pub struct YamlError {
     pub hint: Option<String>,
 }
 
+impl YamlError {
+    /// The error as a diagnostic at its place in `path`, shown with its line of `text`.
+    pub fn in_file(self, path: impl Into<std::path::PathBuf>, text: &str) -> crate::diagnostic::Diagnostic {
+        let mut diagnostic =
+            crate::diagnostic::Diagnostic::error(self.message).at(path, self.line, self.column).with_source(text);
+        diagnostic.hint = self.hint;
+        diagnostic
+    }
+}
+
 /// Writes `value` as YAML (a mapping ends with a newline), for the frontmatter cpdblog writes.
 pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, String> {
     serde_yaml::to_string(value).map_err(|e| e.to_string())

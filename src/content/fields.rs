@@ -88,7 +88,7 @@ impl<'a> Fields<'a> {
     pub fn read(source: &'a Path, text: &'a str, known: &[&'static str]) -> Result<Self, Diagnostics> {
         let split = frontmatter::split(text).map_err(|e| {
             let error = YamlError { line: e.line, column: 1, message: e.message, hint: Some(e.hint) };
-            Diagnostics::from(positioned(source, text, error))
+            Diagnostics::from(error.in_file(source, text))
         })?;
         if split.yaml.len() > FRONTMATTER_LIMIT {
             let (size, limit) = (split.yaml.len() / 1024, FRONTMATTER_LIMIT / 1024);
@@ -98,8 +98,8 @@ impl<'a> Fields<'a> {
                     .with_hint("keep long text in the post's body, after the closing `---`"),
             ));
         }
-        let mapping = yaml::parse_mapping(split.yaml, split.yaml_line)
-            .map_err(|e| Diagnostics::from(positioned(source, text, e)))?;
+        let mapping =
+            yaml::parse_mapping(split.yaml, split.yaml_line).map_err(|e| Diagnostics::from(e.in_file(source, text)))?;
         let expanded = mapping.expanded_size();
         if expanded > EXPANSION_LIMIT.max(4 * split.yaml.len()) {
             return Err(Diagnostics::from(
@@ -247,7 +247,7 @@ impl<'a> Fields<'a> {
     }
 
     fn report(&mut self, error: YamlError) {
-        self.problems.push(positioned(self.source, self.text, error));
+        self.problems.push(error.in_file(self.source, self.text));
     }
 
     /// Every problem found: the value when there are none.
@@ -257,13 +257,6 @@ impl<'a> Fields<'a> {
             _ => Err(self.problems),
         }
     }
-}
-
-/// An error in `source`, shown with its line of `text`.
-fn positioned(source: &Path, text: &str, error: YamlError) -> Diagnostic {
-    let mut diagnostic = Diagnostic::error(error.message).at(source, error.line, error.column).with_source(text);
-    diagnostic.hint = error.hint;
-    diagnostic
 }
 
 #[cfg(test)]

@@ -36,8 +36,8 @@ impl Programme {
         let text = read(site_dir, &relative, name, &config.text)?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let file: ProgrammeFile = yaml::parse(text, 1).map_err(|e| {
-            let mut d = Diagnostic::error(e.message).at(&relative, e.line, e.column).with_source(text);
-            d.hint = e.hint.or_else(|| Some(SHAPE.into()));
+            let mut d = e.in_file(&relative, text);
+            d.hint = d.hint.or_else(|| Some(SHAPE.into()));
             Diagnostics::from(d)
         })?;
         let mut problems = Diagnostics::default();

@@ -34,7 +34,7 @@ pub struct ActionEntry {
 }
 
 impl Renderer<'_> {
-    /// The action plan of the included posts.
+    /// The action plan of the included posts: open first, then done, each oldest post first.
     pub(super) fn action_plan(&self) -> ActionPlan {
         let mut plan = ActionPlan::default();
         for action in self.site.actions() {

@@ -15,14 +15,9 @@ pub struct Action<'a> {
 }
 
 impl Site {
-    /// Every action point of the included posts: open first, then done; oldest post first.
-    pub fn actions(&self) -> Vec<Action<'_>> {
+    /// Every action point of the included posts, oldest post first.
+    pub fn actions(&self) -> impl Iterator<Item = Action<'_>> {
         let oldest_first = (0..self.posts.len()).rev();
-        let all: Vec<Action<'_>> = oldest_first
-            .flat_map(|post| self.posts[post].actions.iter().map(move |item| Action { post, item }))
-            .collect();
-        let (done, mut open): (Vec<_>, Vec<_>) = all.into_iter().partition(|action| action.item.done);
-        open.extend(done);
-        open
+        oldest_first.flat_map(|post| self.posts[post].actions.iter().map(move |item| Action { post, item }))
     }
 }
